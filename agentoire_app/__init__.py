@@ -1,0 +1,1 @@
+"""agentoire: a live, keyboard-first directory of AI tools and agents with an AI news desk."""

@@ -1,0 +1,18 @@
+"""SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
+
+from .clock import to_stored, utcnow
+from .news import Article, ArticleTool, Source
+from .ops import Lease
+from .tools import Category, Submission, Tool
+
+__all__ = [
+    "Article",
+    "ArticleTool",
+    "Category",
+    "Lease",
+    "Source",
+    "Submission",
+    "Tool",
+    "to_stored",
+    "utcnow",
+]

@@ -1,0 +1,66 @@
+"""The news desk: sources (feeds), their articles, and which tools an article mentions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .clock import utcnow
+
+
+class Source(SQLModel, table=True):
+    """A feed we pull, with what the last fetch said and when the next one is due.
+
+    The scheduling and error fields live on the row (as Miniflux does) so `agentoire feeds list` and the
+    news page can show each source's state without a second store.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(index=True, unique=True, max_length=1000)
+    title: str = Field(default="", max_length=300)
+    site_url: str = Field(default="", max_length=1000)
+    etag: str | None = Field(default=None, max_length=500)
+    last_modified: str | None = Field(default=None, max_length=100)
+    last_status: str = Field(default="never", max_length=20, description="never|ok|not_modified|error|gone")
+    last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    error_count: int = Field(default=0)
+    last_fetched_at: datetime | None = None
+    next_fetch_at: datetime = Field(default_factory=utcnow, index=True)
+    interval_seconds: int | None = Field(default=None, description="from Cache-Control/ttl, bounded")
+    retired: bool = Field(default=False, description="410 Gone: never fetched again")
+    added_by: str = Field(default="operator", max_length=20, description="operator|public")
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class Article(SQLModel, table=True):
+    """One story from a source. Identity is (source, guid); the slug never changes once published."""
+
+    __table_args__ = (sa.UniqueConstraint("source_id", "guid", name="uq_article_source_guid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=160)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    guid: str = Field(max_length=1000)
+    url: str = Field(default="", max_length=2000)
+    title: str = Field(max_length=500)
+    summary: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    content_html: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    notes_html: str = Field(
+        default="",
+        sa_column=sa.Column(sa.Text, nullable=False, server_default=""),
+        description="practitioner notes: what the story means for people who build with AI",
+    )
+    category: str = Field(default="product", index=True, max_length=64)
+    content_hash: str = Field(default="", max_length=64)
+    published_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime | None = None
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+
+class ArticleTool(SQLModel, table=True):
+    """An article mentions a catalog tool."""
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
+    tool_id: int = Field(foreign_key="tool.id", primary_key=True, index=True, ondelete="CASCADE")

@@ -1,0 +1,58 @@
+"""The directory: categories, tools and the submissions that may become tools."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .clock import utcnow
+
+
+class Category(SQLModel, table=True):
+    """One of agentoire's own categories; lists we import are mapped onto these."""
+
+    slug: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=80)
+    description: str = Field(default="", max_length=300)
+    position: int = Field(default=0, description="display order")
+
+
+class Tool(SQLModel, table=True):
+    """A listed AI tool or agent, with where the listing came from and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=120)
+    name: str = Field(max_length=120)
+    tagline: str = Field(default="", max_length=200)
+    description: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    homepage: str = Field(default="", max_length=500)
+    repository: str = Field(default="", max_length=500)
+    domain: str = Field(default="", index=True, max_length=255, description="homepage host, for duplicates")
+    category: str = Field(default="other", foreign_key="category.slug", index=True, max_length=64)
+    tags: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    pricing: str = Field(default="unknown", max_length=20, description="free|freemium|paid|open-source|unknown")
+    open_source: bool = Field(default=False, index=True)
+    license: str = Field(default="", max_length=60)
+    source: str = Field(default="agentoire", max_length=120, description="provenance key, see catalog.sources")
+    added_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+    checked_at: datetime | None = Field(default=None, description="when the listing was last verified")
+
+
+class Submission(SQLModel, table=True):
+    """A tool proposed by the public, waiting for a moderator."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    homepage: str = Field(max_length=500)
+    repository: str = Field(default="", max_length=500)
+    tagline: str = Field(default="", max_length=200)
+    description: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    category: str = Field(default="other", max_length=64)
+    client_key: str = Field(default="", index=True, max_length=128, description="hashed client, rate limit")
+    status: str = Field(default="pending", index=True, max_length=20, description="pending|approved|rejected")
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    decided_at: datetime | None = None
+    tool_id: int | None = Field(default=None, foreign_key="tool.id")

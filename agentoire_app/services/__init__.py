@@ -1,0 +1,1 @@
+"""Queries and commands on the database: plain functions taking `*, session`, tested without a server."""

@@ -1,0 +1,52 @@
+"""Reading the news desk: one article, lists of articles, the tools an article mentions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from ..models import Article, ArticleTool, Source, Tool
+
+
+def get_article(slug: str, *, session: Session) -> tuple[Article, Source] | None:
+    row = session.exec(
+        select(Article, Source).join(Source, col(Source.id) == Article.source_id).where(Article.slug == slug)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def list_articles(*, session: Session, limit: int = 50, offset: int = 0, source_url: str | None = None,
+                  category: str | None = None) -> Sequence[tuple[Article, Source]]:
+    """Articles, newest first, with their source."""
+    query = (
+        select(Article, Source)
+        .join(Source, col(Source.id) == Article.source_id)
+        .order_by(col(Article.published_at).desc(), col(Article.id).desc())
+    )
+    if source_url:
+        query = query.where(Source.url == source_url)
+    if category:
+        query = query.where(Article.category == category)
+    return [(a, s) for a, s in session.exec(query.limit(limit).offset(offset)).all()]
+
+
+def tools_mentioned(article_id: int, *, session: Session) -> Sequence[Tool]:
+    return session.exec(
+        select(Tool).join(ArticleTool, col(ArticleTool.tool_id) == Tool.id)
+        .where(ArticleTool.article_id == article_id).order_by(col(Tool.name))
+    ).all()
+
+
+def article_public(article: Article, source: Source) -> dict[str, object]:
+    """The contract's public shape of an article (`agentoire news list --json`, `/api/news`)."""
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "url": article.url,
+        "source_url": source.url,
+        "published_at": article.published_at,
+        "category": article.category,
+        "summary": article.summary,
+        "content_html": article.content_html,
+    }
