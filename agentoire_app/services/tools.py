@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import Category, Tool
+from ..models import Article, ArticleTool, Category, Source, Tool
+
+SORTS = ("relevance", "newest", "name", "mentions")
+PRICINGS = ("free", "freemium", "paid", "open-source", "unknown")
+MAX_PAGE_SIZE = 100
+
+# Side tables kept by triggers (migration 0002); not models, since nothing writes them but the database.
+tool_mentions = sa.table("tool_mentions", sa.column("tool_id", sa.Integer), sa.column("mentions", sa.Integer))
+tool_tag = sa.table("tool_tag", sa.column("tool_id", sa.Integer), sa.column("tag", sa.Text))
 
 
 def get_tool(slug: str, *, session: Session) -> Tool | None:
@@ -53,3 +62,150 @@ def tool_public(tool: Tool) -> dict[str, object]:
         "added_at": tool.added_at,
         "source": tool.source,
     }
+
+
+@dataclass(frozen=True)
+class ToolQuery:
+    """The directory's whole filter state: what `/tools` keeps in its URL and `/api/tools` takes as params."""
+
+    q: str = ""
+    category: str | None = None
+    tag: str | None = None
+    pricing: str | None = None
+    open_source: bool | None = None
+    added_since: datetime | None = None
+    sort: str = ""  # "" = relevance when searching, else newest
+
+    def effective_sort(self) -> str:
+        if self.sort in SORTS and not (self.sort == "relevance" and not self.q.strip()):
+            return self.sort
+        return "relevance" if self.q.strip() else "newest"
+
+
+@dataclass(frozen=True)
+class ToolPage:
+    """One page of tools with the total that matched (None when not counted) and mention counts."""
+
+    items: list[Tool]
+    total: int | None
+    mentions: dict[int, int] = field(default_factory=dict)
+
+
+def _filtered(stmt, query: ToolQuery):  # type: ignore[no-untyped-def]
+    if query.category:
+        stmt = stmt.where(Tool.category == query.category)
+    if query.pricing:
+        stmt = stmt.where(Tool.pricing == query.pricing)
+    if query.open_source is not None:
+        stmt = stmt.where(Tool.open_source == query.open_source)
+    if query.added_since is not None:
+        stmt = stmt.where(Tool.added_at >= query.added_since)
+    if query.tag:
+        stmt = stmt.where(col(Tool.id).in_(sa.select(tool_tag.c.tool_id).where(tool_tag.c.tag == query.tag)))
+    return stmt
+
+
+def query_tools(query: ToolQuery, *, session: Session, limit: int = 50, offset: int = 0,
+                with_total: bool = True) -> ToolPage:
+    """One page of the directory: filters, optional full-text search, one of `SORTS`.
+
+    A query with no searchable word (only punctuation, say) matches nothing rather than everything.
+    """
+    from .search import name_tier, tool_match
+
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    offset = max(0, offset)
+    match = tool_match(query.q, session=session) if query.q.strip() else None
+    if query.q.strip() and match is None:
+        return ToolPage(items=[], total=0 if with_total else None)
+    mentions = sa.func.coalesce(tool_mentions.c.mentions, 0)
+    stmt = select(Tool, mentions).outerjoin(tool_mentions, tool_mentions.c.tool_id == Tool.id)
+    if match is not None:
+        stmt = match.apply(stmt)
+    stmt = _filtered(stmt, query)
+    sort = query.effective_sort()
+    if sort == "relevance" and match is not None:
+        order = [name_tier(query.q), match.score.desc(), sa.func.lower(Tool.name), col(Tool.id)]
+    elif sort == "name":
+        order = [sa.func.lower(Tool.name), col(Tool.id)]
+    elif sort == "mentions":
+        order = [mentions.desc(), col(Tool.added_at).desc(), col(Tool.id).desc()]
+    else:
+        order = [col(Tool.added_at).desc(), col(Tool.id).desc()]
+    rows = session.exec(stmt.order_by(*order).limit(limit).offset(offset)).all()
+    total: int | None = None
+    if with_total:
+        count_stmt = select(sa.func.count()).select_from(Tool)
+        if match is not None:
+            count_stmt = match.apply(count_stmt)
+        total = session.exec(_filtered(count_stmt, query)).one()
+    return ToolPage(items=[t for t, _ in rows], total=total, mentions={t.id: int(m) for t, m in rows if t.id})
+
+
+def count_tools_matching(query: ToolQuery, *, session: Session) -> int:
+    return query_tools(replace(query, sort="newest"), session=session, limit=1).total or 0
+
+
+def mention_count(tool_id: int, *, session: Session) -> int:
+    value = session.exec(sa.select(tool_mentions.c.mentions).where(tool_mentions.c.tool_id == tool_id)).first()
+    return int(value[0]) if value else 0
+
+
+def alternatives(tool: Tool, *, session: Session, limit: int = 6) -> list[tuple[Tool, int]]:
+    """Other tools ranked by what they share with `tool`: 2 points for the category, 1 per shared tag.
+
+    Reads the `tool_tag` index and the category index only; ties go to the newer tool.
+    """
+    tags = [t for t in (tool.tags or []) if isinstance(t, str)][:20]
+    shared = sa.select(tool_tag.c.tool_id.label("id"), sa.func.count().label("shared")).where(
+        tool_tag.c.tag.in_(tags) if tags else sa.false()
+    ).group_by(tool_tag.c.tool_id).subquery("shared")
+    # Candidates: the best tag-sharers plus the newest of the same category, then scored together.
+    by_tag = sa.select(shared.c.id).order_by(shared.c.shared.desc()).limit(200)
+    by_cat = sa.select(Tool.id).where(Tool.category == tool.category).order_by(
+        col(Tool.added_at).desc()).limit(200)
+    score = (sa.case((Tool.category == tool.category, 2), else_=0)
+             + sa.func.coalesce(shared.c.shared, 0)).label("score")
+    stmt = (
+        select(Tool, score)
+        .outerjoin(shared, shared.c.id == Tool.id)
+        .where(sa.or_(col(Tool.id).in_(by_tag), col(Tool.id).in_(by_cat)), Tool.id != tool.id)
+        .order_by(score.desc(), col(Tool.added_at).desc(), col(Tool.id).desc())
+        .limit(limit)
+    )
+    return [(t, int(s)) for t, s in session.exec(stmt).all() if s > 0]
+
+
+def tool_news(tool_id: int, *, session: Session, limit: int = 20) -> list[tuple[Article, Source]]:
+    """The articles that mention a tool, newest first, with their source: the tool page's timeline."""
+    stmt = (
+        select(Article, Source)
+        .join(ArticleTool, col(ArticleTool.article_id) == Article.id)
+        .join(Source, col(Source.id) == Article.source_id)
+        .where(ArticleTool.tool_id == tool_id)
+        .order_by(col(Article.published_at).desc(), col(Article.id).desc())
+        .limit(limit)
+    )
+    return [(a, s) for a, s in session.exec(stmt).all()]
+
+
+def get_tools(slugs: Sequence[str], *, session: Session) -> list[Tool]:
+    """Tools by slug in the order asked (unknown slugs dropped, duplicates once): the compare view."""
+    wanted = list(dict.fromkeys(s for s in slugs if s))[:10]
+    if not wanted:
+        return []
+    found = {t.slug: t for t in session.exec(select(Tool).where(col(Tool.slug).in_(wanted))).all()}
+    return [found[s] for s in wanted if s in found]
+
+
+def popular_tags(*, session: Session, limit: int = 40, category: str | None = None) -> list[tuple[str, int]]:
+    """The most used tags (with counts), for the tag filter."""
+    stmt = sa.select(tool_tag.c.tag, sa.func.count().label("n"))
+    if category:
+        stmt = stmt.join(Tool, col(Tool.id) == tool_tag.c.tool_id).where(Tool.category == category)
+    stmt = stmt.group_by(tool_tag.c.tag).order_by(sa.desc("n"), tool_tag.c.tag).limit(limit)
+    return [(tag, int(n)) for tag, n in session.exec(stmt).all()]
+
+
+def get_category(slug: str, *, session: Session) -> Category | None:
+    return session.get(Category, slug)

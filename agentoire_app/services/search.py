@@ -1,0 +1,173 @@
+"""Full-text search behind one interface: SQLite FTS5 or PostgreSQL tsvector, chosen by the session's dialect.
+
+The indexes live in the database (migration 0002) and are kept current by triggers / generated columns, so
+writers need no extra code. Ranking of tools, best first:
+
+1. the name is exactly the query,
+2. the name starts with the query,
+3. every query word appears in the name,
+4. everything else that matches (tagline, tags, description),
+
+and within a tier by the engine's score (FTS5 `bm25` / PostgreSQL `ts_rank`, name weighted highest).
+Every word is matched as a prefix, so results come as you type (`lang` finds LangChain). A query is reduced
+to its words before it reaches either engine: quotes, `*`, `NEAR`, `OR`, `-` and other operators are text,
+never syntax, so no query can raise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from ..models import Article, Source, Tool
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 64
+MAX_QUERY_LENGTH = 200
+
+# Letters and digits only: both FTS5's unicode61 tokenizer and PostgreSQL's parser split on the rest.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Weights: FTS5 bm25 per column (name, tagline, description, tags) / (title, summary).
+_TOOL_BM25 = "bm25(tool_fts, 10.0, 4.0, 1.0, 3.0)"
+_ARTICLE_BM25 = "bm25(article_fts, 5.0, 1.0)"
+
+
+def query_terms(query: str | None) -> list[str]:
+    """The searchable words of a query, lower-cased, bounded in number and length."""
+    if not query:
+        return []
+    words = _WORD.findall(query[:MAX_QUERY_LENGTH].lower())
+    return [w[:MAX_TERM_LENGTH] for w in words[:MAX_TERMS]]
+
+
+def fts5_query(terms: Sequence[str]) -> str:
+    """`"lang"* "chain"*`: every word quoted (so it is never an operator) and matched as a prefix."""
+    return " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+
+
+def tsquery(terms: Sequence[str]) -> str:
+    """`'lang':* & 'chain':*` for `to_tsquery('simple', …)`; words hold no quotes or operators."""
+    return " & ".join("'" + t.replace("'", "''").replace("\\", "") + "':*" for t in terms)
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+@dataclass(frozen=True)
+class Match:
+    """A search as SQL: how to restrict a statement to the matching rows, and a score (higher is better).
+
+    On SQLite the statement joins the FTS5 hits (bm25 only exists inside the MATCH query); on PostgreSQL it
+    gains a `@@` condition and scores with `ts_rank`.
+    """
+
+    score: ColumnElement[float]
+    condition: ColumnElement[bool] | None = None
+    hits: sa.Subquery | None = None
+    key: ColumnElement[int] | None = None
+
+    def apply(self, stmt):  # type: ignore[no-untyped-def]
+        if self.hits is not None and self.key is not None:
+            return stmt.join(self.hits, self.hits.c.id == self.key)
+        return stmt.where(self.condition)
+
+
+def tool_match(query: str, *, session: Session) -> Match | None:
+    """SQL for "tools matching `query`", or None when the query has no searchable word."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if _is_postgres(session):
+        ts = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery(terms))
+        vector = sa.literal_column("tool.search_vector")
+        return Match(score=sa.func.ts_rank(vector, ts), condition=vector.op("@@")(ts))
+    hits = (
+        sa.select(sa.literal_column("rowid").label("id"), sa.literal_column(_TOOL_BM25).label("bm25"))
+        .select_from(sa.text("tool_fts"))
+        .where(sa.literal_column("tool_fts").op("MATCH")(fts5_query(terms)))
+        .subquery("tool_hits")
+    )
+    return Match(score=-hits.c.bm25, hits=hits, key=col(Tool.id))
+
+
+def name_tier(query: str) -> ColumnElement[int]:
+    """0 exact name, 1 name prefix, 2 every word in the name, 3 the rest (see the module docstring)."""
+    terms = query_terms(query)
+    phrase = " ".join(terms)
+    name = sa.func.lower(Tool.name)
+    all_in_name = sa.and_(*(name.contains(t, autoescape=True) for t in terms)) if terms else sa.false()
+    return sa.case(
+        (name == query.strip().lower(), 0),
+        (name == phrase, 0),
+        (name.startswith(query.strip().lower(), autoescape=True), 1),
+        (name.startswith(phrase, autoescape=True), 1),
+        (all_in_name, 2),
+        else_=3,
+    )
+
+
+def search_tools(query: str, *, session: Session, category: str | None = None, tag: str | None = None,
+                 pricing: str | None = None, open_source: bool | None = None,
+                 added_since: datetime | None = None, limit: int = 20, offset: int = 0) -> list[Tool]:
+    """Tools matching `query`, best first (see the module docstring), with the directory's filters."""
+    from .tools import ToolQuery, query_tools
+
+    page = query_tools(ToolQuery(q=query, category=category, tag=tag, pricing=pricing, open_source=open_source,
+                                 added_since=added_since, sort="relevance"),
+                       session=session, limit=limit, offset=offset, with_total=False)
+    return page.items
+
+
+def article_match(query: str, *, session: Session) -> Match | None:
+    """SQL for "articles matching `query`", or None when the query has no searchable word."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if _is_postgres(session):
+        ts = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery(terms))
+        vector = sa.literal_column("article.search_vector")
+        return Match(score=sa.func.ts_rank(vector, ts), condition=vector.op("@@")(ts))
+    hits = (
+        sa.select(sa.literal_column("rowid").label("id"), sa.literal_column(_ARTICLE_BM25).label("bm25"))
+        .select_from(sa.text("article_fts"))
+        .where(sa.literal_column("article_fts").op("MATCH")(fts5_query(terms)))
+        .subquery("article_hits")
+    )
+    return Match(score=-hits.c.bm25, hits=hits, key=col(Article.id))
+
+
+def search_articles(query: str, *, session: Session, category: str | None = None,
+                    source_url: str | None = None, sort: str = "relevance", limit: int = 20,
+                    offset: int = 0) -> list[tuple[Article, Source]]:
+    """Articles matching `query` with their source: best first (`sort="relevance"`) or newest first."""
+    match = article_match(query, session=session)
+    if match is None:
+        return []
+    stmt = match.apply(select(Article, Source).join(Source, col(Source.id) == Article.source_id))
+    if category:
+        stmt = stmt.where(Article.category == category)
+    if source_url:
+        stmt = stmt.where(Source.url == source_url)
+    if sort == "newest":
+        stmt = stmt.order_by(col(Article.published_at).desc(), col(Article.id).desc())
+    else:
+        stmt = stmt.order_by(match.score.desc(), col(Article.published_at).desc(), col(Article.id).desc())
+    return [(a, s) for a, s in session.exec(stmt.limit(limit).offset(offset)).all()]
+
+
+def count_articles_matching(query: str, *, session: Session, category: str | None = None) -> int:
+    match = article_match(query, session=session)
+    if match is None:
+        return 0
+    stmt = match.apply(select(sa.func.count()).select_from(Article))
+    if category:
+        stmt = stmt.where(Article.category == category)
+    return session.exec(stmt).one()
