@@ -1,0 +1,317 @@
+"""Putting catalog records into the database: the shipped catalog on every start, files from the CLI.
+
+Two rules shape everything here:
+- Idempotence. Loading or importing the same data twice writes nothing the second time (not even
+  `updated_at`), so the app can load the catalog on every start and `agentoire catalog import` can be
+  rerun safely. Each tool's fields are compared before writing; the whole table is read in one query so
+  an unchanged load of the shipped catalog stays far under a second.
+- Curated wins. A tool from `tools.yaml` (source `agentoire`) is owned by our editors: a list import that
+  finds the same tool leaves it alone, and a list only records its provenance on tools it added itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+from sqlmodel import Session, select
+
+from ..models import Category, Tool, utcnow
+from .awesome_agents import looks_like_awesome_agents, parse_awesome_agents
+from .markdown import looks_like_markdown_list, parse_markdown
+from .ours import parse_ours
+from .records import (
+    ImportResult,
+    ParsedCatalog,
+    ToolRecord,
+    domain_of,
+    name_key,
+    repository_key,
+    site_key,
+    slugify,
+)
+from .sources import AGENTOIRE
+from .taxonomy import TOOL_CATEGORIES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CATALOG = Path(__file__).resolve().parent / "data" / "tools.yaml"
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+_COMPARED = ("name", "tagline", "description", "homepage", "repository", "domain", "category", "tags",
+             "pricing", "open_source", "license", "source")
+
+
+class CatalogFileError(ValueError):
+    """A catalog file that cannot be read or is in no format we know (the CLI exits 2 with this)."""
+
+
+# --- reading files -----------------------------------------------------------------------------------
+
+def read_catalog_file(path: Path) -> ParsedCatalog:
+    """Parse `path` as our catalog, the awesome-agents structured list or awesome-list Markdown.
+
+    The extension decides when it says something (.json, .yaml/.yml, .md/.markdown); otherwise the
+    content is sniffed. Raises `CatalogFileError` for a missing, unreadable or unrecognised file.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CatalogFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CatalogFileError(f"{path}: is a directory, not a catalog file") from None
+    except UnicodeDecodeError:
+        raise CatalogFileError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CatalogFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    suffix = path.suffix.lower()
+    fallback_source = f"file:{path.name}"[:120]
+    if suffix in (".md", ".markdown"):
+        return _markdown_or_error(path, text, fallback_source)
+    data: Any = None
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CatalogFileError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    elif suffix in (".yaml", ".yml"):
+        data = _yaml_or_error(path, text)
+    else:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            if looks_like_markdown_list(text):
+                return parse_markdown(text, fallback_source=fallback_source)
+            try:
+                data = yaml.load(text, Loader=_YAML_LOADER)
+            except yaml.YAMLError:
+                data = None
+    return _structured_or_error(path, data, text)
+
+
+def _yaml_or_error(path: Path, text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise CatalogFileError(f"{path}: invalid YAML{where}") from None
+
+
+def _markdown_or_error(path: Path, text: str, fallback_source: str) -> ParsedCatalog:
+    if not looks_like_markdown_list(text):
+        raise CatalogFileError(f"{path}: no `- [Name](url)` bullets or `| [Name](url) |` table rows found")
+    return parse_markdown(text, fallback_source=fallback_source)
+
+
+def _structured_or_error(path: Path, data: Any, text: str) -> ParsedCatalog:
+    if isinstance(data, dict) and isinstance(data.get("tools"), list):
+        return parse_ours(data, text)
+    if looks_like_awesome_agents(data):
+        return parse_awesome_agents(data, text)
+    raise CatalogFileError(f"{path}: unrecognised catalog format (expected a `tools:` list, "
+                           "an awesome-agents list or awesome-list Markdown)")
+
+
+def read_default_catalog() -> ParsedCatalog:
+    """The shipped `tools.yaml`, parsed."""
+    text = DEFAULT_CATALOG.read_text(encoding="utf-8")
+    return parse_ours(yaml.load(text, Loader=_YAML_LOADER), text)
+
+
+# --- writing rows ------------------------------------------------------------------------------------
+
+def sync_categories(*, session: Session) -> tuple[int, int]:
+    """Make the category table match the taxonomy; returns (added, updated)."""
+    existing = {c.slug: c for c in session.exec(select(Category)).all()}
+    added = updated = 0
+    for position, definition in enumerate(TOOL_CATEGORIES):
+        row = existing.get(definition.slug)
+        if row is None:
+            session.add(Category(slug=definition.slug, name=definition.name,
+                                 description=definition.description, position=position))
+            added += 1
+        elif (row.name, row.description, row.position) != (definition.name, definition.description, position):
+            row.name, row.description, row.position = definition.name, definition.description, position
+            session.add(row)
+            updated += 1
+    if added or updated:
+        session.flush()
+    return added, updated
+
+
+def _fields(record: ToolRecord) -> dict[str, Any]:
+    return {
+        "name": record.name[:120],
+        "tagline": record.tagline[:200],
+        "description": record.description,
+        "homepage": record.homepage[:500],
+        "repository": record.repository[:500],
+        "domain": domain_of(record.homepage)[:255],
+        "category": record.category,
+        "tags": list(record.tags),
+        "pricing": record.pricing,
+        "open_source": record.open_source,
+        "license": record.license[:60],
+        "source": record.source[:120],
+    }
+
+
+def _apply(tool: Tool, values: dict[str, Any], added_at: datetime | None, now: datetime) -> bool:
+    """Write `values` (and `added_at` when given) onto `tool` only if something differs."""
+    changed = any(getattr(tool, name) != values[name] for name in _COMPARED)
+    if added_at is not None and tool.added_at != added_at:
+        changed = True
+    if not changed:
+        return False
+    for name in _COMPARED:
+        setattr(tool, name, values[name])
+    if added_at is not None:
+        tool.added_at = added_at
+    tool.updated_at = now
+    return True
+
+
+@dataclass(slots=True)
+class _Index:
+    """Existing tools by the ways a record can turn out to be one of them."""
+
+    by_slug: dict[str, Tool] = field(default_factory=dict)
+    by_repository: dict[str, Tool] = field(default_factory=dict)
+    by_name_site: dict[tuple[str, str], Tool] = field(default_factory=dict)
+
+    def add(self, tool: Tool) -> None:
+        self.by_slug[tool.slug] = tool
+        if tool.repository:
+            self.by_repository.setdefault(repository_key(tool.repository), tool)
+        for url in (tool.homepage, tool.repository):
+            if url:
+                self.by_name_site.setdefault((name_key(tool.name), site_key(url)), tool)
+
+    def find(self, record: ToolRecord) -> Tool | None:
+        """The tool `record` describes: same repository and a related name, or same name on the same site.
+
+        A shared repository alone is not enough: lists file several products under one repository or
+        one company homepage (an SDK and the agents built with it), and those stay separate tools.
+        """
+        if record.repository and (tool := self.by_repository.get(repository_key(record.repository))):
+            mine, theirs = name_key(record.name), name_key(tool.name)
+            if mine and theirs and (mine in theirs or theirs in mine):
+                return tool
+        for url in (record.homepage, record.repository):
+            if url and (tool := self.by_name_site.get((name_key(record.name), site_key(url)))):
+                return tool
+        return None
+
+
+def _unique_slug(record: ToolRecord, taken: dict[str, Tool]) -> str:
+    """The record's slug, or one suffixed by whose site it is on when another tool has that name."""
+    base = record.slug or slugify(record.name) or "tool"
+    if base not in taken:
+        return base
+    site = site_key(record.repository or record.homepage)
+    owner = site.split("/", 1)[1] if "/" in site else site.rsplit(".", 1)[0]
+    candidate = f"{base}-{slugify(owner)}".strip("-")[:110] if owner else base
+    number = 2
+    slug = candidate
+    while slug in taken:
+        slug = f"{candidate}-{number}"
+        number += 1
+    return slug
+
+
+def store_records(parsed: ParsedCatalog, *, session: Session, now: datetime | None = None) -> ImportResult:
+    """Upsert `parsed` into the database and commit; see the module docstring for the rules."""
+    now = now or utcnow()
+    result = ImportResult(source=parsed.source, skipped=parsed.skipped, problems=list(parsed.problems))
+    sync_categories(session=session)
+    index = _Index()
+    for tool in session.exec(select(Tool)).all():
+        index.add(tool)
+    first_seen: dict[int, ToolRecord] = {}  # id(tool) → the record of this file that first named it
+    for record in parsed.records:
+        values = _fields(record)
+        curated = record.source == AGENTOIRE
+        tool = index.by_slug.get(record.slug) if curated else index.find(record)
+        if tool is not None and id(tool) in first_seen:
+            first = first_seen[id(tool)]
+            where = f"line {record.line}: " if record.line else ""
+            result.problems.append(f"{where}{record.name} is listed again (first at line {first.line}, "
+                                   f"kept category {first.category})")
+            result.skipped += 1
+            continue
+        if tool is None:
+            slug = record.slug if curated else _unique_slug(record, index.by_slug)
+            if not curated and slug != record.slug:
+                result.problems.append(f"line {record.line}: another tool is already called {record.name}; "
+                                       f"this one ({record.homepage}) is {slug}")
+            tool = Tool(slug=slug, added_at=record.added_at or now, updated_at=now, **values)
+            session.add(tool)
+            index.add(tool)
+            result.added += 1
+        elif curated or tool.source == record.source:
+            if _apply(tool, values, record.added_at, now):
+                session.add(tool)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        else:
+            result.unchanged += 1  # curated (or another list's) tool: its fields stay as they are
+        first_seen[id(tool)] = record
+    session.commit()
+    result.problems.sort(key=_line_of)
+    return result
+
+
+def _line_of(problem: str) -> int:
+    """Problems read in file order: "line 12: …" sorts by 12; problems without a line come first."""
+    head = problem.split(":", 1)[0]
+    return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
+
+
+def _with_retry(parsed: ParsedCatalog, session: Session) -> ImportResult:
+    """Store once; if another process inserted the same slugs meanwhile, roll back and store again."""
+    try:
+        return store_records(parsed, session=session)
+    except sa.exc.IntegrityError:
+        session.rollback()
+        log.info("catalog: concurrent load detected, retrying once")
+        return store_records(parsed, session=session)
+
+
+def load_default_catalog(*, session: Session) -> dict[str, int]:
+    """Categories from the taxonomy and tools from the shipped `tools.yaml`, upserted by slug.
+
+    Called on every start (bootstrap.prepare_database): an unchanged catalog writes nothing.
+    """
+    categories_added, categories_updated = sync_categories(session=session)
+    result = _with_retry(read_default_catalog(), session)
+    for problem in result.problems:
+        log.warning("catalog: %s", problem)
+    return {
+        "categories_added": categories_added,
+        "categories_updated": categories_updated,
+        "tools_added": result.added,
+        "tools_updated": result.updated,
+        "tools_unchanged": result.unchanged,
+    }
+
+
+def import_catalog_file(path: str | Path, *, session: Session) -> ImportResult:
+    """Add or update tools from a catalog file in any format we read; importing twice changes nothing.
+
+    Raises `CatalogFileError` when the file is missing, unreadable or in no format we know; odd rows
+    inside a readable file are reported in `ImportResult.problems` instead.
+    """
+    parsed = read_catalog_file(Path(path))
+    result = _with_retry(parsed, session)
+    if parsed.ignored:
+        result.problems.append(f"{parsed.ignored} links in non-tool sections (contents, reading lists, "
+                               "more lists) were not imported")
+    return result
+

@@ -1,0 +1,263 @@
+"""Awesome-list Markdown: `- [Name](url) - description` bullets and `| [Name](url) | details | badge |` tables.
+
+Categories come from the headings above a row (nested, however oddly). Real lists are untidy, so every
+rule here answers something seen in one (see /work/shared/catalog/README.md): contents tables and "more
+lists" sections are skipped; a row we cannot use is reported with its line number, never raised; a star
+badge names a repository but the project link wins when they disagree; separators may be ` - `, ` – `,
+` — `, `: ` or nothing; `**` may be left unclosed; links may lack a scheme or have stray text after them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .mapping import (
+    GENERATIVE_AI_HEADINGS,
+    GENERIC_HEADINGS,
+    LLMOPS_HEADINGS,
+    heading_category,
+    is_not_tools,
+)
+from .records import (
+    ParsedCatalog,
+    ToolRecord,
+    clean_name,
+    github_repository,
+    normalize_url,
+    one_line,
+    repository_key,
+    slugify,
+)
+from .sources import AWESOME_GENERATIVE_AI, AWESOME_LLMOPS
+
+_HEADING = re.compile(r"^(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+_BULLET = re.compile(r"^\s*[-*+]\s+(?P<rest>.+)$")
+# [text](url "title"): the URL may hold one level of parentheses (Wikipedia-style links).
+_LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
+_IMAGE = re.compile(r"!\[[^\]]*\]\((?P<url>[^)\s]*)\)")
+_BADGE_REPO = re.compile(r"img\.shields\.io/github/(?:stars|forks|last-commit)/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.svg)?(?:[?)]|$)")
+_SEPARATOR = re.compile(r"^\s*(?:[-–—:]|&mdash;|&ndash;)\s*")
+_OPEN_SOURCE_TAG = re.compile(r"\[#open-?source\]\((?P<url>[^)\s]+)\)|#open-?source\b", re.IGNORECASE)
+_TABLE_DIVIDER = re.compile(r"^\s*\|?\s*:?-{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class ListProfile:
+    """What we know about one list: its provenance key and its heading table."""
+
+    source: str
+    headings: dict[str, str]
+    default: str
+
+
+PROFILES: dict[str, ListProfile] = {
+    "awesome llmops": ListProfile(AWESOME_LLMOPS, LLMOPS_HEADINGS, "llm-dev-tools"),
+    "awesome generative ai": ListProfile(AWESOME_GENERATIVE_AI, GENERATIVE_AI_HEADINGS, "other"),
+}
+
+
+def looks_like_markdown_list(text: str) -> bool:
+    """Markdown with at least one linked bullet or table row: something we can read tools from."""
+    return any((_BULLET.match(line) or line.lstrip().startswith("|")) and _LINK.search(line)
+               for line in text.splitlines())
+
+
+def profile_for(text: str, fallback_source: str) -> ListProfile:
+    """The known list this text is (from its `# Title`), else a generic profile under `fallback_source`."""
+    for line in text.splitlines():
+        match = _HEADING.match(line)
+        if match and len(match.group(1)) == 1:
+            title = re.sub(r"\[!\[.*", "", match.group("title")).strip().lower()
+            if title in PROFILES:
+                return PROFILES[title]
+            break
+    return ListProfile(fallback_source, GENERIC_HEADINGS, "other")
+
+
+def _plain(text: str) -> str:
+    """Markdown inline → plain text: links become their text, images and emphasis marks go."""
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(lambda m: m.group("text"), text)
+    text = text.replace("**", "").replace("__", "").replace("`", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(slots=True)
+class _Row:
+    name: str
+    url: str
+    description: str
+    badge_repository: str = ""
+    stray: str = ""
+
+
+def _split_cells(line: str) -> list[str]:
+    """A pipe-table row's cells; pipes inside link targets or escaped (`\\|`) do not split."""
+    body = line.strip()
+    body = body.removeprefix("|").removesuffix("|")
+    cells, depth, current = [], 0, []
+    for index, ch in enumerate(body):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        if ch == "|" and depth == 0 and (index == 0 or body[index - 1] != "\\"):
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    cells.append("".join(current).strip())
+    return cells
+
+
+def _row_from_text(text: str) -> _Row | None:
+    """Name, URL, description and stray text from `[Name](url) sep description` (after the bullet)."""
+    text = text.replace("**", "").replace("__", "")
+    match = _LINK.search(text)
+    if not match:
+        return None
+    name = match.group("text")
+    after = text[match.end():]
+    stray = ""
+    if after and not after[0].isspace() and not _SEPARATOR.match(after):
+        stray_match = re.match(r"\S+", after)
+        stray = stray_match.group(0) if stray_match else ""
+        after = after[len(stray):]
+    description = _SEPARATOR.sub("", after, count=1)
+    return _Row(name=name, url=match.group("url"), description=description, stray=stray)
+
+
+def parse_markdown(text: str, *, fallback_source: str) -> ParsedCatalog:
+    """Records from an awesome-list; see the module docstring for what is survived and how."""
+    profile = profile_for(text, fallback_source)
+    parsed = ParsedCatalog(source=profile.source)
+    stack: list[tuple[int, str]] = []  # (level, title) of the headings above the current line
+    skipping_level: int | None = None  # inside a "not tools" section of this level
+    table_columns: dict[str, int] | None = None
+    in_code = False
+    seen_title = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            level, title = len(heading.group(1)), _plain(heading.group("title"))
+            table_columns = None
+            if level == 1 and not seen_title:
+                seen_title = True
+                continue  # the list's own title is not a category
+            if skipping_level is not None and level > skipping_level:
+                continue
+            skipping_level = None
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, title))
+            if is_not_tools(title):
+                skipping_level = level
+            continue
+        if skipping_level is not None:
+            if _LINK.search(line):
+                parsed.ignored += 1
+            continue
+        stripped = line.strip()
+        row: _Row | None = None
+        if stripped.startswith("|"):
+            cells = _split_cells(stripped)
+            if _TABLE_DIVIDER.match(stripped):
+                continue
+            if table_columns is None and not _LINK.search(stripped):
+                table_columns = _header_columns(cells)
+                continue
+            columns = table_columns or {"name": 0, "details": 1, "badge": 2}
+            name_cell = cells[columns["name"]] if columns["name"] < len(cells) else ""
+            row = _row_from_text(name_cell)
+            if row is None:
+                parsed.problems.append(f"line {number}: table row without a project link, skipped")
+                parsed.skipped += 1
+                continue
+            expected = max(columns.values()) + 1
+            if len(cells) < expected:
+                parsed.problems.append(f"line {number}: {row.name} has {len(cells)} of {expected} cells")
+            details = cells[columns["details"]] if columns["details"] < len(cells) else ""
+            row.description = details or row.description
+            badge_cell = " ".join(cells[i] for i in range(len(cells)) if i != columns["name"])
+            badge = _BADGE_REPO.search(badge_cell)
+            if badge:
+                row.badge_repository = f"https://github.com/{badge.group('owner')}/{badge.group('repo')}"
+        else:
+            table_columns = None
+            bullet = _BULLET.match(line)
+            if not bullet:
+                continue
+            if not stack:
+                if _LINK.search(line):
+                    parsed.ignored += 1  # links above the first heading: badges, intro, contents
+                continue
+            row = _row_from_text(bullet.group("rest"))
+            if row is None:
+                continue  # prose bullets ("Note: ...") are not rows
+        record = _record(row, stack, profile, number, parsed)
+        if record is not None:
+            parsed.records.append(record)
+    return parsed
+
+
+def _header_columns(cells: list[str]) -> dict[str, int]:
+    """Which column holds the project, its details and the star badge, from a header row."""
+    lowered = [c.strip().lower() for c in cells]
+    def find(words: tuple[str, ...], default: int) -> int:
+        return next((i for i, c in enumerate(lowered) if any(w in c for w in words)), default)
+    return {"name": find(("project", "name", "tool"), 0),
+            "details": find(("detail", "description", "about"), 1),
+            "badge": find(("repo", "star", "github"), 2)}
+
+
+def _record(row: _Row, stack: list[tuple[int, str]], profile: ListProfile, number: int,
+            parsed: ParsedCatalog) -> ToolRecord | None:
+    name = clean_name(_plain(row.name))
+    url = normalize_url(row.url)
+    if not name or not url:
+        parsed.problems.append(f"line {number}: unusable link [{row.name}]({row.url}), skipped")
+        parsed.skipped += 1
+        return None
+    if row.url.strip() and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", row.url.strip()):
+        parsed.problems.append(f"line {number}: link of {name} had no scheme, read as {url}")
+    if row.stray:
+        parsed.problems.append(f"line {number}: stray text {row.stray!r} after the link of {name}, ignored")
+    description_md = row.description
+    repository = github_repository(url)
+    open_source = bool(repository)
+    tag = _OPEN_SOURCE_TAG.search(description_md)
+    if tag:
+        open_source = True
+        tagged = normalize_url(tag.group("url") or "")
+        repository = repository or github_repository(tagged)
+        description_md = _OPEN_SOURCE_TAG.sub("", description_md)
+    if row.badge_repository:
+        if repository and repository_key(repository) != repository_key(row.badge_repository):
+            parsed.problems.append(f"line {number}: star badge of {name} points at {row.badge_repository}; "
+                                   f"kept the project link {repository}")
+        elif not repository:
+            repository = row.badge_repository
+            open_source = True
+    description = _plain(description_md).strip(" -–—")
+    path = [title for _, title in stack]
+    category = heading_category(path, profile.headings, f"{name} {description}", profile.default)
+    return ToolRecord(
+        name=name,
+        slug=slugify(name),
+        homepage=url,
+        repository=repository,
+        category=category,
+        tagline=one_line(description, 120),
+        description=description,
+        tags=[t for t in (slugify(path[-1]),) if t] if path else [],
+        pricing="open-source" if open_source else "unknown",
+        open_source=open_source,
+        source=profile.source,
+        line=number,
+    )

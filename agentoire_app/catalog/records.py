@@ -1,0 +1,164 @@
+"""What every importer produces and what the loader consumes: plain records, problems and the result.
+
+Parsing is kept apart from storage (as lemon24/reader keeps its parser apart from its storage): each
+format module turns a file into `ToolRecord`s plus human-readable problems, and only `loader` touches the
+database. That keeps every oddity of a list testable without a session.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
+
+# Hosts where the first path segment, not the host, says whose project it is: two repositories on
+# github.com are two projects, while two pages on openai.com belong to one company.
+SHARED_HOSTS: frozenset[str] = frozenset(
+    {"github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org", "pypi.org",
+     "npmjs.com", "www.npmjs.com", "medium.com", "x.com", "twitter.com", "kaggle.com", "www.kaggle.com"}
+)
+# Free hosting suffixes: every subdomain is somebody else's site.
+SHARED_SUFFIXES: tuple[str, ...] = (".github.io", ".vercel.app", ".netlify.app", ".hf.space", ".pages.dev",
+                                    ".readthedocs.io", ".notion.site", ".gitbook.io", ".streamlit.app")
+
+
+@dataclass(slots=True)
+class ToolRecord:
+    """One tool as a source describes it, already normalised to our fields (not yet stored)."""
+
+    name: str
+    homepage: str
+    category: str = "other"
+    tagline: str = ""
+    description: str = ""
+    repository: str = ""
+    tags: list[str] = field(default_factory=list)
+    pricing: str = "unknown"
+    open_source: bool = False
+    license: str = ""
+    source: str = "agentoire"
+    slug: str = ""
+    added_at: datetime | None = None
+    line: int = 0  # where the record starts in its file, for problems reported later
+
+
+@dataclass(slots=True)
+class ParsedCatalog:
+    """A parsed file: its records, the problems met on the way and which source it is."""
+
+    source: str
+    records: list[ToolRecord] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    skipped: int = 0
+    ignored: int = 0  # links in sections that hold no tools (contents, reading lists, "more lists")
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import did, for the CLI summary line and for tests."""
+
+    source: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.source}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.skipped} skipped, {len(self.problems)} problems")
+
+
+def slugify(text: str) -> str:
+    """Lowercase-hyphenated ASCII; emoji and punctuation fall away ("🦜 LangChain.js" → "langchain-js", "crewAI+" → "crewai-plus")."""
+    text = text.replace("+", " plus ")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:100].strip("-")
+
+
+def name_key(name: str) -> str:
+    """Names compared loosely: "Open-Interpreter", "open interpreter" and "OpenInterpreter" are one."""
+    return slugify(name).replace("-", "")
+
+
+def clean_name(name: str) -> str:
+    """A display name without emoji, stray markup or doubled spaces."""
+    kept = "".join(ch for ch in name if unicodedata.category(ch)[0] in "LNPZ" or ch in "+&'.-")
+    kept = kept.replace("**", "").replace("__", "").replace("`", "")
+    return re.sub(r"\s+", " ", kept).strip(" -–—:*|")
+
+
+def normalize_url(url: str) -> str:
+    """A URL we can store: scheme added when missing, whitespace and trailing junk removed.
+
+    Lists contain `www.example.com`, `example.com/x)` and the like; anything that still has no host is
+    returned as "" so the caller can report it.
+    """
+    url = url.strip().strip("<>").split()[0] if url.strip() else ""
+    url = url.rstrip(").,;'\"")
+    if not url:
+        return ""
+    if url.startswith("//"):
+        url = "https:" + url
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url):
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or "." not in parts.netloc:
+        return ""
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path, parts.query, parts.fragment))
+
+
+def domain_of(url: str) -> str:
+    """The host without `www.`: what `Tool.domain` holds."""
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def github_repository(url: str) -> str:
+    """`https://github.com/owner/repo` when `url` points into a GitHub repository, else ""."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").removeprefix("www.") != "github.com":
+        return ""
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) < 2:
+        return ""
+    owner, repo = segments[0], segments[1].removesuffix(".git")
+    return f"https://github.com/{owner}/{repo}"
+
+
+def site_key(url: str) -> str:
+    """Whose site a URL is on, for telling one tool from another with the same name.
+
+    `platform.openai.com` and `openai.com` give `openai.com`; `github.com/foo/bar` gives
+    `github.com/foo`; `foo.github.io` stays whole.
+    """
+    host = domain_of(url)
+    if not host:
+        return ""
+    if host in SHARED_HOSTS:
+        first = next((s for s in urlsplit(url).path.split("/") if s), "")
+        return f"{host}/{first.lower()}"
+    if host.endswith(SHARED_SUFFIXES):
+        return host
+    labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-2]) <= 3 and len(labels[-1]) == 2:  # example.co.uk, x.com.cn
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def repository_key(url: str) -> str:
+    """A repository URL compared case-insensitively, without `.git` or a trailing slash."""
+    return url.strip().lower().removesuffix("/").removesuffix(".git")
+
+
+def one_line(text: str, limit: int) -> str:
+    """The first sentence of `text`, cut at a word boundary to at most `limit` characters."""
+    text = re.sub(r"\s+", " ", text).strip()
+    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-–— ")
+    return cut + "…"
