@@ -1,0 +1,280 @@
+"""Retrieval: one shared `httpx.AsyncClient`, polite and bounded; returns bytes plus what the server said.
+
+Nothing here parses feeds or touches the database. `Fetcher.fetch` turns every outcome (a 304, a redirect,
+a 410, a stalled server, a body past the cap) into a `FetchResult` instead of an exception, so one bad
+source never disturbs the others. Conditional GET lives in one place (`_conditional_headers`).
+
+Who may point us where: sources the operator added may live on loopback or a private network (tests and
+intranets need that); sources that came from the public are refused, on every redirect hop, when their
+host resolves to anything but a global address (`check_public_url` is the same rule for the submission
+form). The check resolves the name before connecting, so a DNS answer that changes between the check and
+the connection (rebinding) is not covered; that would need a resolver pinned into the transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from ..models import utcnow
+
+USER_AGENT = "agentoire/0.1 (AI news desk feed refresher; +https://github.com/agentoire/agentoire)"
+ACCEPT = ("application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "
+          "text/xml;q=0.8, text/html;q=0.5, */*;q=0.3")
+MAX_REDIRECTS = 5
+PERMANENT_REDIRECTS = frozenset({301, 308})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+FetchStatus = Literal["ok", "not_modified", "gone", "error"]
+
+
+@dataclass
+class FetchResult:
+    """What one GET said. `permanent_url` is set when every hop up to it was a 301/308."""
+
+    url: str
+    status: FetchStatus
+    http_status: int | None = None
+    final_url: str = ""
+    permanent_url: str | None = None
+    content: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: int | None = None
+    max_age: int | None = None
+    error: str = ""
+
+
+class FetchRefused(Exception):
+    """A fetch we will not make or finish (private address for a public source, body past the cap)."""
+
+
+def address_is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _url_shape_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError as exc:
+        return f"malformed URL: {exc}"
+    if parts.scheme not in ("http", "https"):
+        return f"only http and https URLs are allowed, got {parts.scheme or 'no scheme'!r}"
+    if not parts.hostname:
+        return "URL has no host"
+    return None
+
+
+def _addresses_problem(host: str, addresses: Iterable[str]) -> str | None:
+    addresses = list(addresses)
+    if not addresses:
+        return f"host {host} does not resolve"
+    for address in addresses:
+        if not address_is_public(address):
+            return f"host {host} resolves to a non-public address ({address})"
+    return None
+
+
+def check_public_url(url: str) -> str | None:
+    """Why `url` may not be fetched on behalf of the public, or None when it may.
+
+    Refused: anything but http(s), no host, or a host that resolves (any of its addresses) to a private,
+    loopback, link-local, reserved, shared or multicast address. Blocking (it resolves the name).
+    """
+    problem = _url_shape_problem(url)
+    if problem:
+        return problem
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"host {host} does not resolve ({exc})"
+    return _addresses_problem(host, (info[4][0] for info in infos))
+
+
+async def _check_public_url_async(url: str) -> str | None:
+    problem = _url_shape_problem(url)
+    if problem:
+        return problem
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"host {host} does not resolve ({exc})"
+    return _addresses_problem(host, (info[4][0] for info in infos))
+
+
+def parse_retry_after(value: str | None) -> int | None:
+    """Retry-After as seconds from now: either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0, int((when - utcnow()).total_seconds()))
+
+
+def parse_max_age(cache_control: str | None) -> int | None:
+    if not cache_control:
+        return None
+    for directive in cache_control.split(","):
+        name, _, value = directive.strip().partition("=")
+        if name.strip().lower() in ("max-age", "s-maxage"):
+            with contextlib.suppress(ValueError):
+                return max(0, int(value.strip().strip('"')))
+    return None
+
+
+def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+class Fetcher:
+    """Shared client plus the concurrency rules: `concurrency` requests in all, `per_host` per host."""
+
+    def __init__(self, *, concurrency: int = 16, per_host: int = 2, max_body_bytes: int = 10 * 1024 * 1024,
+                 connect_timeout: float = 10.0, read_timeout: float = 20.0, total_timeout: float = 60.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.max_body_bytes = max_body_bytes
+        self.total_timeout = total_timeout
+        self.per_host = per_host
+        self._global = asyncio.Semaphore(concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=None),
+            limits=httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency),
+            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+            transport=transport,
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _host_gate(self, url: str) -> asyncio.Semaphore:
+        host = (urlsplit(url).hostname or "").lower()
+        gate = self._hosts.get(host)
+        if gate is None:
+            gate = self._hosts[host] = asyncio.Semaphore(self.per_host)
+        return gate
+
+    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                    allow_private: bool = True) -> FetchResult:
+        """GET `url` conditionally, following up to five redirects by hand; never raises for HTTP trouble."""
+        async with self._host_gate(url), self._global:
+            try:
+                async with asyncio.timeout(self.total_timeout):
+                    return await self._fetch(url, etag, last_modified, allow_private)
+            except TimeoutError:
+                return FetchResult(url, "error", error=f"gave up after {self.total_timeout:g} s (body never ended?)")
+            except FetchRefused as exc:
+                return FetchResult(url, "error", error=str(exc))
+            except httpx.ConnectTimeout:
+                return FetchResult(url, "error", error="connect timeout")
+            except httpx.ReadTimeout:
+                return FetchResult(url, "error", error="read timeout: the server stalled")
+            except httpx.DecodingError as exc:
+                return FetchResult(url, "error", error=f"could not decode the body ({exc})")
+            except httpx.ConnectError as exc:
+                return FetchResult(url, "error", error=f"cannot connect: {exc or type(exc).__name__}")
+            except httpx.HTTPError as exc:
+                return FetchResult(url, "error", error=f"{type(exc).__name__}: {exc}".rstrip(": "))
+
+    async def _fetch(self, url: str, etag: str | None, last_modified: str | None,
+                     allow_private: bool) -> FetchResult:
+        current = url
+        permanent_url: str | None = None
+        still_permanent = True
+        for _hop in range(MAX_REDIRECTS + 1):
+            if not allow_private:
+                problem = await _check_public_url_async(current)
+                if problem:
+                    raise FetchRefused(f"refused: {problem}")
+            headers = _conditional_headers(etag, last_modified)
+            async with self._client.stream("GET", current, headers=headers) as response:
+                status = response.status_code
+                if status in REDIRECTS and "location" in response.headers:
+                    target = urljoin(current, response.headers["location"])
+                    if still_permanent and status in PERMANENT_REDIRECTS:
+                        permanent_url = target
+                    else:
+                        still_permanent = False
+                    current = target
+                    continue
+                result = FetchResult(
+                    url, "error", http_status=status, final_url=current, permanent_url=permanent_url,
+                    headers={k.lower(): v for k, v in response.headers.items()},
+                    retry_after=parse_retry_after(response.headers.get("retry-after")),
+                    max_age=parse_max_age(response.headers.get("cache-control")),
+                )
+                if status == 304:
+                    result.status = "not_modified"
+                    result.etag = response.headers.get("etag") or etag
+                    result.last_modified = response.headers.get("last-modified") or last_modified
+                    return result
+                if status == 410:
+                    result.status = "gone"
+                    result.error = "HTTP 410 Gone: the feed was retired"
+                    return result
+                if status >= 400 or status < 200 or status in REDIRECTS:
+                    reason = response.reason_phrase or ""
+                    result.error = f"HTTP {status} {reason}".strip()
+                    if result.retry_after is not None:
+                        result.error += f" (retry after {result.retry_after} s)"
+                    return result
+                result.content = await self._read_capped(response)
+                result.status = "ok"
+                result.etag = response.headers.get("etag")
+                result.last_modified = response.headers.get("last-modified")
+                return result
+        return FetchResult(url, "error", final_url=current, permanent_url=permanent_url,
+                           error=f"more than {MAX_REDIRECTS} redirects")
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        cap = self.max_body_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise FetchRefused(f"body of {int(declared)} bytes is over the {_size(cap)} cap")
+        chunks: list[bytes] = []
+        total = 0
+        async for chunk in response.aiter_bytes():
+            total += len(chunk)
+            if total > cap:
+                raise FetchRefused(f"body is over the {_size(cap)} cap")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n} bytes"

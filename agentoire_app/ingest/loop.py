@@ -1,0 +1,60 @@
+"""The background refresh inside the app: a Reflex lifespan task.
+
+Every `AGENTOIRE_REFRESH_SECONDS` (±10 % jitter, so several app workers do not wake together) it calls
+`refresh_sources`, which first takes the lease in the database: with up to five Granian workers, each
+running this task, only one refreshes at a time and the others skip that round. The first round starts a
+few seconds after start-up. Blocking work runs in threads (see `refresh`); any error is logged and the
+loop goes on; cancellation (app shutdown) ends it quietly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+
+from ..settings import get_settings
+from .refresh import refresh_sources
+
+log = logging.getLogger("agentoire.ingest")
+
+FIRST_DELAY_SECONDS = (5.0, 20.0)
+JITTER = 0.1
+
+
+def _period_with_jitter(period: int, rng: random.Random) -> float:
+    return period * rng.uniform(1 - JITTER, 1 + JITTER)
+
+
+async def refresh_loop() -> None:
+    """Refresh due sources forever, one process at a time; returns at once when the period is 0."""
+    try:
+        period = get_settings().refresh_seconds
+    except Exception:
+        log.exception("refresh loop: bad settings, background refresh off")
+        return
+    if period <= 0:
+        log.info("refresh loop: AGENTOIRE_REFRESH_SECONDS=0, background refresh off")
+        return
+    rng = random.Random()
+    delay = rng.uniform(*FIRST_DELAY_SECONDS)
+    try:
+        while True:
+            await asyncio.sleep(delay)
+            delay = _period_with_jitter(period, rng)
+            try:
+                # Sources fall due on the loop's own rhythm; the slack takes in those due before the next wake.
+                report = await refresh_sources(due_slack_seconds=int(period * JITTER * 2))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("refresh loop: this round failed; trying again in %.0f s", delay)
+                continue
+            if report.skipped:
+                log.debug("refresh loop: %s", report.skipped)
+            else:
+                errors = sum(1 for f in report.feeds if f.status == "error")
+                log.info("refresh loop: %d feeds, %d new, %d updated, %d errors in %.1f s",
+                         len(report.feeds), report.new, report.updated, errors, report.seconds)
+    except asyncio.CancelledError:
+        log.info("refresh loop: stopped")

@@ -1,0 +1,162 @@
+"""Parsing: feedparser on the bytes plus the response headers, so the encoding it picks is the server's.
+
+feedparser's own sanitizer and relative-URL pass are turned off: `clean` does both (nh3, faster and with
+an explicit allowlist). A feed that is ill-formed but yields entries is kept with the reason in
+`ParsedFeed.warning`; an empty body, an HTML page or anything that is not RSS/Atom raises `NotAFeed`
+with a message that says which.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.IGNORECASE | re.DOTALL)
+
+
+class NotAFeed(Exception):
+    """The body is not a feed we can read; the message says what it is instead."""
+
+
+class HtmlPage(NotAFeed):
+    """The body is an HTML page (maybe a site whose feed `discover` can find)."""
+
+
+@dataclass
+class ParsedEntry:
+    """One entry as the feed states it; HTML still raw (unsafe) and URLs maybe relative to `base_url`."""
+
+    guid: str
+    link: str
+    title: str
+    content: str
+    content_is_html: bool
+    summary: str
+    summary_is_html: bool
+    base_url: str
+    published: datetime | None
+    updated: datetime | None
+
+
+@dataclass
+class ParsedFeed:
+    title: str
+    site_url: str
+    ttl_minutes: int | None
+    entries: list[ParsedEntry] = field(default_factory=list)
+    warning: str = ""
+    version: str = ""
+
+
+def _when(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _http_url(value: str, base: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        absolute = urljoin(base, value) if base else value
+        parts = urlsplit(absolute)
+    except ValueError:
+        return ""
+    return absolute if parts.scheme in ("http", "https") and parts.hostname else ""
+
+
+def _is_html(detail: Any) -> bool:
+    kind = (detail or {}).get("type", "text/html") or "text/html"
+    return "html" in kind
+
+
+def looks_like_html(content: bytes, content_type: str = "") -> bool:
+    head = content[:2048]
+    if _HTML_START.match(head):
+        return True
+    return "html" in content_type.lower() and b"<rss" not in head and b"<feed" not in head and b"<rdf" not in head
+
+
+def _entry(raw: Any, feed_base: str) -> ParsedEntry:
+    get = raw.get
+    content, content_is_html, base = "", True, ""
+    for item in get("content") or ():
+        value = item.get("value") or ""
+        if value:
+            content, content_is_html, base = value, _is_html(item), item.get("base") or ""
+            if content_is_html:
+                break
+    summary_detail = get("summary_detail") or {}
+    summary = get("summary") or ""
+    summary_is_html = _is_html(summary_detail)
+    if not content and summary:
+        content, content_is_html, base = summary, summary_is_html, summary_detail.get("base") or ""
+    title_detail = get("title_detail") or {}
+    base = base or title_detail.get("base") or feed_base
+    link = _http_url(get("link") or "", base)
+    title = get("title") or ""
+    if title and not _is_html(title_detail):
+        # A text title may legitimately hold "<" or "&": keep it as text, escaped later by whoever renders.
+        title = title.replace("&", "&amp;").replace("<", "&lt;")
+    return ParsedEntry(
+        guid=(get("id") or "").strip(),
+        link=link,
+        title=title,
+        content=content,
+        content_is_html=content_is_html,
+        summary=summary,
+        summary_is_html=summary_is_html,
+        base_url=link if base == feed_base and link else base,
+        published=_when(get("published_parsed")) or _when(get("created_parsed")),
+        updated=_when(get("updated_parsed")),
+    )
+
+
+def parse_feed(content: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:
+    """Entries of the feed in `content` (as fetched from `url` with `headers`), or `NotAFeed`."""
+    headers = dict(headers or {})
+    if not content.strip():
+        raise NotAFeed("empty body: the server sent nothing")
+    response_headers = {k.lower(): v for k, v in headers.items()}
+    response_headers["content-location"] = url
+    result = feedparser.parse(io.BytesIO(content), response_headers=response_headers,
+                              sanitize_html=False, resolve_relative_uris=False)
+    entries = result.get("entries") or []
+    problem = result.get("bozo_exception") if result.get("bozo") else None
+    if isinstance(problem, feedparser.NonXMLContentType) and result.get("version"):
+        problem = None  # a feed served as text/plain or with no type at all is common and harmless
+    if not result.get("version") and not entries:
+        if looks_like_html(content, response_headers.get("content-type", "")):
+            raise HtmlPage("an HTML page, not a feed")
+        reason = f" ({type(problem).__name__}: {problem})" if problem else ""
+        raise NotAFeed(f"not an RSS or Atom feed{reason}")
+    if problem is not None and not entries:
+        raise NotAFeed(f"ill-formed feed with no entries ({type(problem).__name__}: {problem})")
+    feed = result.get("feed") or {}
+    feed_base = (feed.get("title_detail") or {}).get("base") or url
+    ttl: int | None = None
+    try:
+        ttl = int(str(feed.get("ttl", "")).strip()) if feed.get("ttl") else None
+    except ValueError:
+        ttl = None
+    parsed = ParsedFeed(
+        title=feed.get("title") or "",
+        site_url=_http_url(feed.get("link") or "", url),
+        ttl_minutes=ttl,
+        version=result.get("version") or "",
+        entries=[_entry(raw, feed_base) for raw in entries],
+    )
+    if problem is not None:
+        parsed.warning = f"ill-formed feed, {len(entries)} entries kept ({type(problem).__name__}: {problem})"
+    return parsed

@@ -1,0 +1,75 @@
+"""Where sources come from: the shipped default list, OPML files, and `agentoire feeds add`."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from sqlmodel import Session
+
+from ..models import Source
+from ..services.sources import count_sources, insert_sources_ignoring_duplicates
+
+DEFAULT_SOURCES_OPML = Path(__file__).resolve().parent / "data" / "default_sources.opml"
+
+
+class BadOpml(ValueError):
+    """A file that is not OPML we can read."""
+
+
+def parse_opml(data: bytes) -> list[tuple[str, str, str]]:
+    """(feed URL, title, site URL) for every outline with an `xmlUrl`, nested folders included."""
+    if b"<!ENTITY" in data[:4096]:
+        raise BadOpml("OPML with entity declarations is refused")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise BadOpml(f"not valid OPML/XML: {exc}") from exc
+    if root.tag.lower() != "opml":
+        raise BadOpml(f"not OPML: the root element is <{root.tag}>")
+    found = []
+    for outline in root.iter("outline"):
+        attrs = {k.lower(): v for k, v in outline.attrib.items()}
+        url = (attrs.get("xmlurl") or "").strip()
+        if url:
+            found.append((url, (attrs.get("title") or attrs.get("text") or "").strip(),
+                          (attrs.get("htmlurl") or "").strip()))
+    return found
+
+
+def import_opml(data: bytes, *, session: Session, added_by: str = "operator") -> tuple[int, int]:
+    """Add the OPML's feeds; returns (added, already present or unusable)."""
+    rows = parse_opml(data)
+    added = insert_sources_ignoring_duplicates(rows, session=session, added_by=added_by)
+    return added, len(rows) - added
+
+
+def export_opml(sources: Iterable[Source], *, title: str = "agentoire sources") -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
+             f"  <head><title>{_escape(title)}</title></head>", "  <body>"]
+    for source in sources:
+        label = source.title or source.url
+        attrs = f'type="rss" text={quoteattr(label)} title={quoteattr(label)} xmlUrl={quoteattr(source.url)}'
+        if source.site_url:
+            attrs += f" htmlUrl={quoteattr(source.site_url)}"
+        lines.append(f"    <outline {attrs}/>")
+    lines += ["  </body>", "</opml>"]
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def load_default_sources(*, session: Session) -> int:
+    """On first run (no source at all yet) add the shipped AI news feeds; returns how many were added.
+
+    Called on every start: a count query when already seeded. Concurrent starts are safe (duplicates are
+    skipped by the URL's unique index). The marker is the table itself: an operator who deletes every
+    source gets the defaults back at the next start.
+    """
+    if count_sources(session=session) > 0:
+        return 0
+    return insert_sources_ignoring_duplicates(parse_opml(DEFAULT_SOURCES_OPML.read_bytes()), session=session)

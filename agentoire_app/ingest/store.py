@@ -1,0 +1,85 @@
+"""Storage: one source's prepared entries into `article`, in the caller's transaction.
+
+Identity is (source, guid): an entry seen before is updated in place when its content hash changed
+(title, content, summary or updated date), keeping its slug and first-seen date; otherwise untouched.
+New entries get a slug unique across all articles. The caller commits once per source, so a crash leaves
+either all of a source's results or none of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from ..models import Article, ArticleTool
+from .prepare import PreparedEntry
+from .slugs import unique_slug
+
+_CHUNK = 400
+
+
+@dataclass
+class StoreCounts:
+    new: int = 0
+    updated: int = 0
+
+
+def _chunks(items: list[str], size: int = _CHUNK) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _taken_slugs(bases: list[str], *, session: Session) -> set[str]:
+    taken: set[str] = set()
+    for chunk in _chunks(sorted(set(bases)), 50):
+        conditions = [col(Article.slug).in_(chunk)] + [col(Article.slug).like(f"{b}-%") for b in chunk]
+        taken.update(session.exec(select(Article.slug).where(sa.or_(*conditions))).all())
+    return taken
+
+
+def store_entries(source_id: int, entries: list[PreparedEntry], *, session: Session, now: datetime) -> StoreCounts:
+    """Insert new entries and update changed ones for `source_id`; the caller commits."""
+    counts = StoreCounts()
+    if not entries:
+        return counts
+    existing: dict[str, tuple[int, str]] = {}
+    for chunk in _chunks([e.guid for e in entries]):
+        rows = session.exec(
+            select(Article.id, Article.guid, Article.content_hash)
+            .where(Article.source_id == source_id, col(Article.guid).in_(chunk))
+        ).all()
+        existing.update({guid: (article_id, digest) for article_id, guid, digest in rows if article_id is not None})
+
+    fresh = [e for e in entries if e.guid not in existing]
+    changed = [(existing[e.guid][0], e) for e in entries
+               if e.guid in existing and existing[e.guid][1] != e.content_hash]
+    if fresh:
+        taken = _taken_slugs([e.slug_base for e in fresh], session=session)
+        rows = [{
+            "slug": unique_slug(e.slug_base, taken), "source_id": source_id, "guid": e.guid, "url": e.url,
+            "title": e.title, "summary": e.summary, "content_html": e.content_html, "notes_html": e.notes_html,
+            "category": e.category, "content_hash": e.content_hash, "published_at": e.published_at,
+            "updated_at": e.updated_at, "fetched_at": now,
+        } for e in fresh]
+        inserted = session.execute(
+            sa.insert(Article).returning(col(Article.id), col(Article.guid)), rows
+        ).all()
+        ids = {guid: article_id for article_id, guid in inserted}
+        links = [{"article_id": ids[e.guid], "tool_id": t} for e in fresh for t in e.tool_ids]
+        if links:
+            session.execute(sa.insert(ArticleTool), links)
+        counts.new = len(fresh)
+    for article_id, e in changed:
+        session.execute(
+            sa.update(Article).where(col(Article.id) == article_id).values(
+                url=e.url, title=e.title, summary=e.summary, content_html=e.content_html, notes_html=e.notes_html,
+                category=e.category, content_hash=e.content_hash, updated_at=e.updated_at or now, fetched_at=now,
+            )
+        )
+        session.execute(sa.delete(ArticleTool).where(col(ArticleTool.article_id) == article_id))
+        if e.tool_ids:
+            session.execute(sa.insert(ArticleTool), [{"article_id": article_id, "tool_id": t} for t in e.tool_ids])
+        counts.updated += 1
+    return counts
