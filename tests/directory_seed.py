@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
@@ -18,7 +19,7 @@ def categories(session: Session, *slugs: str) -> None:
 
 
 def tool(session: Session, name: str, *, slug: str | None = None, days: int = 0, **fields: object) -> Tool:
-    slug = slug or name.lower().replace(" ", "-").replace(".", "")
+    slug = slug or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     fields.setdefault("category", "other")
     fields.setdefault("homepage", f"https://{slug}.example.com/")
     fields.setdefault("domain", f"{slug}.example.com")
@@ -37,7 +38,7 @@ def source(session: Session, url: str = "https://news.example.org/feed.xml", tit
 
 def article(session: Session, src: Source, title: str, *, days: int = 0, summary: str = "",
             mentions: tuple[Tool, ...] = (), category: str = "product") -> Article:
-    slug = title.lower().replace(" ", "-")[:150] + f"-{days}"
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:150] + f"-{days}"
     row = Article(slug=slug, source_id=src.id, guid=slug, url=f"https://news.example.org/{slug}", title=title,
                   summary=summary, category=category, published_at=BASE + timedelta(days=days))  # type: ignore[arg-type]
     session.add(row)

@@ -1,30 +1,244 @@
-"""The Starlette app Reflex mounts through `api_transformer`; each route delegates to services."""
+"""The Starlette app Reflex mounts through `api_transformer`; each route delegates to services.
+
+Reflex wraps its own backend (and, with `--single-port`, the compiled frontend) *inside* this app, so these
+routes are matched first: `/feed.xml` and `/tools/feed.xml` are never shadowed by the frontend's static files.
+
+| route | what |
+| --- | --- |
+| `/api/health` | liveness and counts, never cached |
+| `/api/tools` | tools, paginated: `q, category, tag, pricing, open_source, new, sort, page, per_page` |
+| `/api/tools/{slug}` | one tool with alternatives and its news timeline |
+| `/api/news` | articles, paginated: `q, category, source, tool, page, per_page` |
+| `/feed.xml`, `/tools/feed.xml` | Atom of the news and of new tools |
+| `/sources.opml` | the feeds we read, as OPML |
+| `/sitemap.xml` | every page, tool and article |
+
+Database work runs in a worker thread so the event loop (Reflex's websocket) never blocks. Responses carry
+`Cache-Control` and a strong `ETag`; a matching `If-None-Match` gets 304.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import anyio
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..db import session_scope
+from ..models import Article, ArticleTool, Source, Tool
+from ..services import feeds_out
+from ..services.news import article_public, list_articles
+from ..services.search import count_articles_matching, search_articles
 from ..services.stats import status_counts
+from ..services.tools import (
+    BadQuery,
+    get_tool,
+    list_tools,
+    page_params,
+    query_tools,
+    tool_detail_public,
+    tool_public,
+    tool_query_from_params,
+)
+
+T = TypeVar("T")
+JSON_CACHE = "public, max-age=60"
+FEED_CACHE = "public, max-age=300"
+FEED_ENTRIES = 50
+STATIC_PAGES = ("/", "/news", "/tools", "/submit")
+
+
+async def _in_thread(work: Callable[[Session], T]) -> T:
+    def run() -> T:
+        with session_scope() as session:
+            return work(session)
+
+    return await anyio.to_thread.run_sync(run)
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _cached(request: Request, body: bytes, media_type: str, cache_control: str) -> Response:
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"Cache-Control": cache_control, "ETag": etag, "Vary": "Accept-Encoding"}
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _json(request: Request, data: Any, *, cache_control: str = JSON_CACHE) -> Response:
+    import json
+
+    body = json.dumps(_jsonable(data), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _cached(request, body, "application/json", cache_control)
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _page_links(request: Request, page: int, per_page: int, total: int) -> dict[str, Any]:
+    pages = max(1, math.ceil(total / per_page))
+    params = dict(request.query_params)
+
+    def link(n: int) -> str:
+        return f"{request.url.path}?{urlencode({**params, 'page': n, 'per_page': per_page})}"
+
+    return {"page": page, "per_page": per_page, "total": total, "pages": pages,
+            "next": link(page + 1) if page < pages else None, "prev": link(page - 1) if page > 1 else None}
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
 
 
 async def health(_request: Request) -> JSONResponse:
     """Liveness plus the two numbers a monitor cares about; 503 when the database does not answer."""
-    import anyio
-
-    def read() -> dict[str, int]:
-        with session_scope() as session:
-            return status_counts(session=session)
-
     try:
-        counts = await anyio.to_thread.run_sync(read)
+        counts = await _in_thread(lambda session: status_counts(session=session))
     except Exception as exc:
         return JSONResponse({"status": "error", "error": type(exc).__name__}, status_code=503)
     return JSONResponse({"status": "ok", **counts}, headers={"Cache-Control": "no-store"})
 
 
+async def api_tools(request: Request) -> Response:
+    try:
+        query = tool_query_from_params(request.query_params)
+        page, per_page = page_params(request.query_params)
+    except BadQuery as exc:
+        return _error(400, str(exc))
+
+    def read(session: Session) -> dict[str, Any]:
+        result = query_tools(query, session=session, limit=per_page, offset=(page - 1) * per_page)
+        items = [{**tool_public(t), "mentions": result.mentions.get(t.id or 0, 0)} for t in result.items]
+        return {"items": items, "sort": query.effective_sort(), **_page_links(request, page, per_page, result.total or 0)}
+
+    return _json(request, await _in_thread(read))
+
+
+async def api_tool(request: Request) -> Response:
+    slug = request.path_params["slug"]
+
+    def read(session: Session) -> dict[str, Any] | None:
+        tool = get_tool(slug, session=session)
+        return tool_detail_public(tool, session=session) if tool else None
+
+    data = await _in_thread(read)
+    if data is None:
+        return _error(404, f"no tool {slug!r}")
+    return _json(request, data)
+
+
+async def api_news(request: Request) -> Response:
+    params = request.query_params
+    try:
+        page, per_page = page_params(params)
+    except BadQuery as exc:
+        return _error(400, str(exc))
+    q = (params.get("q") or "").strip()[:200]
+    category = (params.get("category") or "").strip() or None
+    source_url = (params.get("source") or "").strip() or None
+    tool_slug = (params.get("tool") or "").strip() or None
+    offset = (page - 1) * per_page
+
+    def read(session: Session) -> dict[str, Any] | None:
+        if q:
+            rows = search_articles(q, session=session, category=category, source_url=source_url,
+                                   limit=per_page, offset=offset)
+            total = count_articles_matching(q, session=session, category=category) if not source_url else None
+        else:
+            stmt = select(Article, Source).join(Source, col(Source.id) == Article.source_id)
+            count = select(sa.func.count()).select_from(Article).join(Source, col(Source.id) == Article.source_id)
+            if tool_slug:
+                tool = get_tool(tool_slug, session=session)
+                if tool is None:
+                    return None
+                stmt = stmt.join(ArticleTool, col(ArticleTool.article_id) == Article.id).where(
+                    ArticleTool.tool_id == tool.id)
+                count = count.join(ArticleTool, col(ArticleTool.article_id) == Article.id).where(
+                    ArticleTool.tool_id == tool.id)
+            for column, value in ((Article.category, category), (Source.url, source_url)):
+                if value:
+                    stmt, count = stmt.where(column == value), count.where(column == value)
+            stmt = stmt.order_by(col(Article.published_at).desc(), col(Article.id).desc())
+            rows = [(a, s) for a, s in session.exec(stmt.limit(per_page).offset(offset)).all()]
+            total = session.exec(count).one()
+        if total is None:
+            total = offset + len(rows) + (1 if len(rows) == per_page else 0)
+        items = [article_public(a, s) for a, s in rows]
+        return {"items": items, **_page_links(request, page, per_page, total)}
+
+    data = await _in_thread(read)
+    if data is None:
+        return _error(404, f"no tool {tool_slug!r}")
+    return _json(request, data)
+
+
+async def news_feed(request: Request) -> Response:
+    base = _base_url(request)
+    xml = await _in_thread(lambda session: feeds_out.news_atom(
+        list_articles(session=session, limit=FEED_ENTRIES), base_url=base))
+    return _cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8", FEED_CACHE)
+
+
+async def tools_feed(request: Request) -> Response:
+    base = _base_url(request)
+    xml = await _in_thread(lambda session: feeds_out.tools_atom(
+        list_tools(session=session, limit=FEED_ENTRIES), base_url=base))
+    return _cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8", FEED_CACHE)
+
+
+async def sources_opml(request: Request) -> Response:
+    def read(session: Session) -> str:
+        sources = session.exec(select(Source).where(col(Source.retired).is_(False)).order_by(col(Source.id))).all()
+        return feeds_out.sources_opml(sources)
+
+    xml = await _in_thread(read)
+    response = _cached(request, xml.encode("utf-8"), "text/x-opml; charset=utf-8", FEED_CACHE)
+    response.headers["Content-Disposition"] = 'inline; filename="agentoire-sources.opml"'
+    return response
+
+
+async def sitemap(request: Request) -> Response:
+    base = _base_url(request)
+
+    def read(session: Session) -> str:
+        urls: list[tuple[str, Any]] = [(base + path, None) for path in STATIC_PAGES]
+        urls += [(f"{base}/tools/{slug}", updated) for slug, updated in session.exec(
+            select(Tool.slug, Tool.updated_at).order_by(col(Tool.id))).all()]
+        urls += [(f"{base}/news/{slug}", published) for slug, published in session.exec(
+            select(Article.slug, Article.published_at).order_by(col(Article.published_at).desc()).limit(40_000)).all()]
+        return feeds_out.sitemap_xml(urls)
+
+    xml = await _in_thread(read)
+    return _cached(request, xml.encode("utf-8"), "application/xml; charset=utf-8", "public, max-age=3600")
+
+
 def build_api() -> Starlette:
-    return Starlette(routes=[Route("/api/health", health)])
+    return Starlette(routes=[
+        Route("/api/health", health),
+        Route("/api/tools", api_tools),
+        Route("/api/tools/{slug}", api_tool),
+        Route("/api/news", api_news),
+        Route("/feed.xml", news_feed),
+        Route("/tools/feed.xml", tools_feed),
+        Route("/sources.opml", sources_opml),
+        Route("/sitemap.xml", sitemap),
+    ])

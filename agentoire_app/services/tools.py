@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import Article, ArticleTool, Category, Source, Tool
+from ..models import Article, ArticleTool, Category, Source, Tool, utcnow
 
 SORTS = ("relevance", "newest", "name", "mentions")
 PRICINGS = ("free", "freemium", "paid", "open-source", "unknown")
@@ -209,3 +209,68 @@ def popular_tags(*, session: Session, limit: int = 40, category: str | None = No
 
 def get_category(slug: str, *, session: Session) -> Category | None:
     return session.get(Category, slug)
+
+
+NEW_WINDOWS = {"today": timedelta(days=1), "week": timedelta(days=7)}
+
+
+class BadQuery(ValueError):
+    """A filter parameter that does not parse; the message names it."""
+
+
+def tool_query_from_params(params: Mapping[str, str], *, now: datetime | None = None) -> ToolQuery:
+    """The URL's filter state → a ToolQuery. Unknown values raise BadQuery naming the parameter.
+
+    Parameters: `q`, `category`, `tag`, `pricing`, `open_source` (1/0/true/false), `new` (today|week),
+    `sort` (relevance|newest|name|mentions). The same names serve `/tools?…` and `/api/tools?…`.
+    """
+    def get(name: str) -> str:
+        return (params.get(name) or "").strip()
+
+    pricing = get("pricing")
+    if pricing and pricing not in PRICINGS:
+        raise BadQuery(f"pricing must be one of {', '.join(PRICINGS)}")
+    sort = get("sort")
+    if sort and sort not in SORTS:
+        raise BadQuery(f"sort must be one of {', '.join(SORTS)}")
+    flag = get("open_source").lower()
+    if flag and flag not in ("1", "0", "true", "false", "yes", "no"):
+        raise BadQuery("open_source must be 1 or 0")
+    new = get("new")
+    if new and new not in NEW_WINDOWS:
+        raise BadQuery("new must be today or week")
+    since = (now or utcnow()) - NEW_WINDOWS[new] if new else None
+    return ToolQuery(q=get("q")[:200], category=get("category")[:64] or None, tag=get("tag")[:80] or None,
+                     pricing=pricing or None,
+                     open_source=None if not flag else flag in ("1", "true", "yes"),
+                     added_since=since, sort=sort)
+
+
+def page_params(params: Mapping[str, str], *, default_per_page: int = 50) -> tuple[int, int]:
+    """`page` (from 1) and `per_page` (1…MAX_PAGE_SIZE) from the URL; BadQuery when they do not parse."""
+    try:
+        page = int(params.get("page") or 1)
+        per_page = int(params.get("per_page") or default_per_page)
+    except ValueError as exc:
+        raise BadQuery("page and per_page must be whole numbers") from exc
+    if page < 1 or page > 100_000:
+        raise BadQuery("page must be between 1 and 100000")
+    if not 1 <= per_page <= MAX_PAGE_SIZE:
+        raise BadQuery(f"per_page must be between 1 and {MAX_PAGE_SIZE}")
+    return page, per_page
+
+
+def tool_detail_public(tool: Tool, *, session: Session) -> dict[str, object]:
+    """Everything the tool page shows, as JSON-ready data: the listing with provenance, alternatives, news."""
+    return {
+        **tool_public(tool),
+        "description": tool.description,
+        "license": tool.license,
+        "updated_at": tool.updated_at,
+        "checked_at": tool.checked_at,
+        "mentions": mention_count(tool.id or 0, session=session),
+        "alternatives": [{"slug": t.slug, "name": t.name, "tagline": t.tagline, "shared": score}
+                         for t, score in alternatives(tool, session=session)],
+        "news": [{"slug": a.slug, "title": a.title, "published_at": a.published_at, "url": a.url,
+                  "source": s.title or s.url} for a, s in tool_news(tool.id or 0, session=session)],
+    }
