@@ -50,3 +50,25 @@ def article_public(article: Article, source: Source) -> dict[str, object]:
         "summary": article.summary,
         "content_html": article.content_html,
     }
+
+
+def list_sources(*, session: Session) -> Sequence[Source]:
+    """Every source, for the news page's empty state (what has been fetched, what is failing and why)."""
+    return session.exec(select(Source).order_by(col(Source.title), col(Source.url))).all()
+
+
+def article_neighbours(article: Article, *, session: Session) -> tuple[str | None, str | None]:
+    """Slugs of the previous (older) and next (newer) stories in the news list's order."""
+    older = session.exec(
+        select(Article.slug).where(
+            (col(Article.published_at) < article.published_at)
+            | ((col(Article.published_at) == article.published_at) & (col(Article.id) < article.id))
+        ).order_by(col(Article.published_at).desc(), col(Article.id).desc()).limit(1)
+    ).first()
+    newer = session.exec(
+        select(Article.slug).where(
+            (col(Article.published_at) > article.published_at)
+            | ((col(Article.published_at) == article.published_at) & (col(Article.id) > article.id))
+        ).order_by(col(Article.published_at), col(Article.id)).limit(1)
+    ).first()
+    return older, newer

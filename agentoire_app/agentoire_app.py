@@ -1,0 +1,28 @@
+"""The app: theme, head scripts, pages from the registry, the API and the background refresh."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from .api.palette import build_palette_api
+from .api.routes import build_api
+from .components.keymap import keymap_script
+from .pages import add_pages
+
+app = rx.App(
+    stylesheets=["/agentoire.css"],
+    head_components=[
+        rx.el.meta(name="color-scheme", content="light dark"),
+        rx.script(keymap_script()),
+        rx.script(src="/agentoire.js", defer=True),
+    ],
+    api_transformer=[build_api(), build_palette_api()],
+)
+add_pages(app)
+
+try:
+    from .ingest.loop import refresh_loop
+except ImportError:  # the ingest package may not be there yet; the app still serves pages
+    refresh_loop = None
+if refresh_loop is not None:
+    app.register_lifespan_task(refresh_loop)

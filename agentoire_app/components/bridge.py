@@ -1,0 +1,54 @@
+"""The page script's handle on React: client-side navigation, the theme toggle and Reflex events.
+
+assets/agentoire.js is plain JavaScript outside React; this invisible component publishes
+`window.agentoireBridge` from inside the React tree (hooks) so the script can navigate without a full
+reload, toggle the colour mode through Reflex's own provider (which persists it in localStorage and is
+read back before paint by Reflex's inline head script) and ask for fresh status-bar counts.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_base.event import EventChain
+from reflex_base.utils.imports import ImportVar
+from reflex_base.vars.base import LiteralVar, Var
+
+from ..state.status import StatusState
+
+
+def _refresh_status_js() -> Var:
+    spec = StatusState.refresh(Var("agDayStart"))
+    return LiteralVar.create(EventChain(events=[spec], args_spec=lambda: []))
+
+
+class Bridge(rx.Fragment):
+    """Renders nothing; its hooks publish `window.agentoireBridge`."""
+
+    def add_imports(self) -> dict[str, list[ImportVar]]:
+        return {
+            "react": [ImportVar(tag="useEffect"), ImportVar(tag="useContext")],
+            "react-router": [ImportVar(tag="useNavigate")],
+            "$/utils/context-registry": [ImportVar(tag="ColorModeContext")],
+        }
+
+    def add_hooks(self) -> list[str | Var]:
+        refresh = _refresh_status_js()
+        return [
+            "const agNavigate = useNavigate();",
+            "const agColorMode = useContext(ColorModeContext);",
+            Var(
+                _js_expr=f"""useEffect(() => {{
+  window.agentoireBridge = {{
+    navigate: (path) => agNavigate(path),
+    toggleTheme: () => agColorMode.toggleColorMode(),
+    theme: () => agColorMode.resolvedColorMode,
+    refreshStatus: (agDayStart) => ({refresh!s})(),
+  }};
+  window.dispatchEvent(new Event("agentoire:bridge"));
+}}, [agNavigate, agColorMode])""",
+                _var_data=refresh._get_all_var_data(),
+            ),
+        ]
+
+
+bridge = Bridge.create

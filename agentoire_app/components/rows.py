@@ -1,0 +1,42 @@
+"""One row of a list: a news story or a tool. Each holds a link to its page (the contract's hooks)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from .shell import link
+
+
+def news_row(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(
+            rx.el.span(item["category"], class_name="ag-tag"),
+            rx.el.span(item["date"], " · ", item["source"], class_name="ag-meta"),
+            class_name="ag-row-meta",
+        ),
+        link(item["title"], href=item["href"], class_name="ag-row-title"),
+        rx.cond(item["summary"] != "", rx.el.p(item["summary"], class_name="ag-row-text")),
+        data_testid="news-item",
+        class_name="ag-row",
+    )
+
+
+def tool_row(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(
+            link(item["name"], href=item["href"], class_name="ag-row-title"),
+            rx.el.span(item["category"], class_name="ag-tag"),
+            class_name="ag-row-head",
+        ),
+        rx.cond(item["tagline"] != "", rx.el.p(item["tagline"], class_name="ag-row-text")),
+        data_testid="tool-item",
+        class_name="ag-row",
+    )
+
+
+def news_list(items: rx.Var) -> rx.Component:
+    return rx.el.ul(rx.foreach(items, news_row), class_name="ag-list", data_list="news")
+
+
+def tool_list(items: rx.Var) -> rx.Component:
+    return rx.el.ul(rx.foreach(items, tool_row), class_name="ag-list", data_list="tools")

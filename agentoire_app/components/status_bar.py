@@ -1,0 +1,84 @@
+"""The status bar from the seed page: connection · tool count · added today · local date · hint line."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_base.vars.base import Var, VarData
+from reflex_components_core.core.banner import connection_errors_count, has_connection_errors
+
+from ..state.status import StatusState
+
+# Offline after this many failed reconnection attempts in a row (Reflex keeps the last ten errors).
+OFFLINE_AFTER_ERRORS = 10
+
+# The reader's local date, formatted in the browser after mount (never at build time, so the
+# prerendered HTML and the first client render agree and React does not report a mismatch).
+_LOCAL_DATE_HOOK = """useEffect(() => {
+  const agFormatDate = () => {
+    const d = new Date();
+    const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    const months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    setAgLocalDate(`${days[d.getDay()]} · ${months[d.getMonth()]} ${d.getDate()}, ${d.getFullYear()}`);
+  };
+  agFormatDate();
+  const agTimer = setInterval(agFormatDate, 60000);
+  return () => clearInterval(agTimer);
+}, []);"""
+
+local_date = Var(
+    _js_expr="agLocalDate",
+    _var_data=VarData(
+        imports={"react": ["useState", "useEffect"]},
+        hooks={'const [agLocalDate, setAgLocalDate] = useState("");': None, _LOCAL_DATE_HOOK: None},
+    ),
+).to(str)
+
+connection_state = rx.cond(
+    has_connection_errors,
+    rx.cond(connection_errors_count.to(int) >= OFFLINE_AFTER_ERRORS, "offline", "reconnecting"),
+    rx.cond(rx.State.is_hydrated, "live", "offline"),
+)
+
+
+def _sep() -> rx.Component:
+    return rx.el.span(" · ", class_name="ag-sep", aria_hidden="true")
+
+
+def status_bar() -> rx.Component:
+    return rx.el.div(
+        rx.el.div(
+            rx.el.span(
+                connection_state,
+                data_testid="status-connection",
+                data_state=connection_state,
+                class_name="ag-conn",
+                role="status",
+            ),
+            _sep(),
+            rx.el.span(
+                rx.cond(StatusState.loaded, StatusState.tools.to_string() + " tools", "… tools"),
+                data_testid="status-tools",
+            ),
+            _sep(),
+            rx.el.span(
+                rx.cond(StatusState.loaded, StatusState.added_today.to_string() + " added today", "… added today"),
+                data_testid="status-added-today",
+                class_name="ag-added",
+            ),
+            class_name="ag-status-left",
+        ),
+        rx.el.span(local_date, data_testid="status-date", class_name="ag-status-date"),
+        rx.el.span("⌘K palette · [t] theme · [?] help", class_name="ag-hints", aria_hidden="true"),
+        rx.el.button(
+            "⌘K",
+            rx.el.span(" search", class_name="ag-palette-button-label"),
+            type="button",
+            data_testid="palette-button",
+            data_action="palette",
+            aria_label="open the palette",
+            aria_haspopup="dialog",
+            class_name="ag-palette-button",
+        ),
+        data_testid="status-bar",
+        class_name="ag-status",
+    )

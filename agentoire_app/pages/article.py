@@ -1,0 +1,73 @@
+"""`/news/[slug]`: one story, laid out like the seed page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..components import layout, link, loading, not_found
+from ..state.article import ArticleState
+from . import page
+
+
+def _article() -> rx.Component:
+    return rx.el.article(
+        rx.el.nav(
+            link("← news", href="/news", class_name="ag-crumb-link"),
+            rx.el.span("/", ArticleState.title.lower(), class_name="ag-crumb-title"),
+            aria_label="breadcrumb",
+            class_name="ag-crumb",
+        ),
+        rx.el.div(
+            rx.el.span(ArticleState.category, data_testid="article-category", class_name="ag-tag"),
+            rx.el.span(
+                rx.el.span(ArticleState.date, data_testid="article-date"),
+                " · ",
+                rx.el.span(ArticleState.source, data_testid="article-source"),
+                class_name="ag-meta",
+            ),
+            class_name="ag-article-meta",
+        ),
+        rx.el.h1(ArticleState.title, data_testid="article-title", class_name="ag-article-title"),
+        rx.el.div(
+            rx.el.p(ArticleState.summary, class_name="ag-summary"),
+            rx.cond(ArticleState.body_html != "", rx.html(ArticleState.body_html, class_name="ag-prose")),
+            rx.cond(
+                ArticleState.notes_html != "",
+                rx.el.section(rx.el.h2("for practitioners", class_name="ag-h3"),
+                              rx.html(ArticleState.notes_html, class_name="ag-prose"), class_name="ag-notes"),
+            ),
+            data_testid="article-body",
+            class_name="ag-article-body",
+        ),
+        rx.el.p(
+            "original source ",
+            rx.el.a(ArticleState.url, href=ArticleState.url, rel="noopener", class_name="ag-link ag-url"),
+            data_testid="article-original",
+            class_name="ag-original",
+        ),
+        rx.el.nav(
+            link("← back to news", href="/news", data_testid="back-to-news", data_up="true"),
+            rx.el.span(
+                rx.cond(ArticleState.older != "",
+                        link("older [p]", href="/news/" + ArticleState.older, data_story="prev")),
+                rx.cond(ArticleState.newer != "",
+                        link("newer [n]", href="/news/" + ArticleState.newer, data_story="next")),
+                class_name="ag-story-nav",
+            ),
+            class_name="ag-article-foot",
+            aria_label="stories",
+        ),
+        class_name="ag-article",
+    )
+
+
+@page("/news/[slug]", title=ArticleState.title, on_load=ArticleState.load)
+def article() -> rx.Component:
+    return layout(
+        rx.cond(
+            ArticleState.found,
+            rx.cond(ArticleState.loaded, _article(), loading()),
+            not_found("story", "/news", "← all news"),
+        ),
+        width="article",
+    )

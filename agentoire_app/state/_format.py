@@ -1,0 +1,35 @@
+"""Formatting shared by the states: dates as the seed page shows them, plain-text excerpts."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def long_date(value: datetime | None) -> str:
+    """`April 21, 2026` (the article page's date)."""
+    return f"{value:%B} {value.day}, {value.year}" if value else ""
+
+
+def short_date(value: datetime | None) -> str:
+    """`apr 21` (list rows)."""
+    return f"{value:%b} {value.day}".lower() if value else ""
+
+
+def plain_text(html: str, limit: int = 240) -> str:
+    text = " ".join(_TAG.sub(" ", html or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def source_name(title: str, url: str) -> str:
+    if title:
+        return title
+    host = re.sub(r"^https?://(www\.)?", "", url).split("/", 1)[0]
+    return host or url
+
+
+def slug_from_path(path: str) -> str:
+    """The last path segment: `/news/some-story` → `some-story` (query and trailing slash dropped)."""
+    return path.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]

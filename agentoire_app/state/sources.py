@@ -1,0 +1,39 @@
+"""The data-sources page: where the listed tools come from, how many each gave, and their licences."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..db import session_scope
+from ..services.stats import tool_counts_by_source
+
+
+def _data_sources() -> list[dict[str, str]]:
+    try:
+        from ..catalog.sources import list_data_sources
+    except ImportError:  # the catalog engineer's module is not there yet
+        return []
+    def field(source: object, name: str) -> str:
+        value = source.get(name) if isinstance(source, dict) else getattr(source, name, "")
+        return str(value or "")
+
+    names = ("key", "name", "url", "license", "notice")
+    return [{n: field(s, n) for n in names} for s in list_data_sources()]
+
+
+class SourcesState(rx.State):
+    sources: list[dict[str, str]] = rx.field(default_factory=list)
+    loaded: bool = False
+
+    @rx.event
+    def load(self) -> None:
+        with session_scope() as session:
+            counts = tool_counts_by_source(session=session)
+        rows = _data_sources()
+        known = {r["key"] for r in rows}
+        rows += [{"key": k, "name": k, "url": "", "license": "", "notice": ""} for k in counts if k not in known]
+        for row in rows:
+            n = counts.get(row["key"], 0)
+            row["count"] = f"{n} tool" + ("" if n == 1 else "s")
+        self.sources = rows
+        self.loaded = True
