@@ -86,7 +86,7 @@ def read_catalog_file(path: Path) -> ParsedCatalog:
             data = json.loads(text)
         except ValueError:
             if looks_like_markdown_list(text):
-                return parse_markdown(text, fallback_source=fallback_source)
+                return _markdown_or_error(path, text, fallback_source)
             try:
                 data = yaml.load(text, Loader=_YAML_LOADER)
             except yaml.YAMLError:
@@ -104,9 +104,11 @@ def _yaml_or_error(path: Path, text: str) -> Any:
 
 
 def _markdown_or_error(path: Path, text: str, fallback_source: str) -> ParsedCatalog:
-    if not looks_like_markdown_list(text):
+    """Markdown that yields no tool rows at all (not even broken ones) is not an awesome list."""
+    parsed = parse_markdown(text, fallback_source=fallback_source) if looks_like_markdown_list(text) else None
+    if parsed is None or not (parsed.records or parsed.skipped):
         raise CatalogFileError(f"{path}: no `- [Name](url)` bullets or `| [Name](url) |` table rows found")
-    return parse_markdown(text, fallback_source=fallback_source)
+    return parsed
 
 
 def _structured_or_error(path: Path, data: Any, text: str) -> ParsedCatalog:

@@ -172,6 +172,8 @@ def parse_markdown(text: str, *, fallback_source: str) -> ParsedCatalog:
             if table_columns is None and not _LINK.search(stripped):
                 table_columns = _header_columns(cells)
                 continue
+            if table_columns == {}:
+                continue  # a table about something else (its header names no project column)
             columns = table_columns or {"name": 0, "details": 1, "badge": 2}
             name_cell = cells[columns["name"]] if columns["name"] < len(cells) else ""
             row = _row_from_text(name_cell)
@@ -207,11 +209,19 @@ def parse_markdown(text: str, *, fallback_source: str) -> ParsedCatalog:
 
 
 def _header_columns(cells: list[str]) -> dict[str, int]:
-    """Which column holds the project, its details and the star badge, from a header row."""
+    """Which column holds the project, its details and the star badge, from a header row.
+
+    `{}` when no column names a project: such a table (licences, comparisons) lists no tools.
+    """
     lowered = [c.strip().lower() for c in cells]
+
     def find(words: tuple[str, ...], default: int) -> int:
         return next((i for i, c in enumerate(lowered) if any(w in c for w in words)), default)
-    return {"name": find(("project", "name", "tool"), 0),
+
+    name = find(("project", "name", "tool", "library", "framework", "product"), -1)
+    if name < 0:
+        return {}
+    return {"name": name,
             "details": find(("detail", "description", "about"), 1),
             "badge": find(("repo", "star", "github"), 2)}
 

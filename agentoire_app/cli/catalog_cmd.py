@@ -1,0 +1,37 @@
+"""`agentoire catalog import FILE`: add or update tools from a catalog file (ours, awesome-agents or Markdown).
+
+A file we cannot read at all is bad input (exit 2, one line); odd rows inside a readable file are not, so
+they are printed as problems after the summary and the command still succeeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    catalog = sub.add_parser("catalog", help="the tool catalog: import lists")
+    commands = catalog.add_subparsers(dest="catalog_command", metavar="SUBCOMMAND", parser_class=type(catalog))
+    commands.required = True
+    imp = commands.add_parser(
+        "import",
+        help="add or update tools from our JSON/YAML catalog, the awesome-agents list or awesome-list Markdown",
+    )
+    imp.add_argument("file", help="a .yaml/.yml/.json catalog or a .md awesome list")
+    imp.set_defaults(handler=catalog_import)
+
+
+def catalog_import(args: argparse.Namespace) -> int:
+    from ..catalog.loader import CatalogFileError, import_catalog_file
+    from ..db import session_scope
+    from .errors import UsageError
+
+    try:
+        with session_scope() as session:
+            result = import_catalog_file(args.file, session=session)
+    except CatalogFileError as exc:
+        raise UsageError(str(exc)) from None
+    print(result.summary())
+    for problem in result.problems:
+        print(f"  {problem}")
+    return 0
