@@ -22,7 +22,8 @@ from typing import Any
 import reflex as rx
 
 # Modules that declare pages, imported in this order by `all_pages()`.
-PAGE_MODULES: tuple[str, ...] = ("home", "news", "article", "tools", "tool", "sources", "not_found")
+PAGE_MODULES: tuple[str, ...] = ("home", "news", "article", "tools", "tool", "compare", "submit", "moderate", "sources",
+                                  "not_found")
 
 SITE_NAME = "agentoire"
 

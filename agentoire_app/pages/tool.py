@@ -1,40 +1,100 @@
-"""`/tools/[slug]`: first version of a tool page (the directory engineer replaces this module)."""
+"""`/tools/[slug]`: a tool with every fact's source and date, alternatives, and the news that mentions it."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from ..components import layout, link, loading, not_found
-from ..state.tools import ToolState
+from ..state.tools_detail import ToolDetailState
 from . import page
+from .tools import directory_styles
+
+S = ToolDetailState
+
+
+def _fact(label: str, *value: rx.Component | rx.Var | str, **props: str) -> rx.Component:
+    return rx.fragment(rx.el.dt(label), rx.el.dd(*value, **props))
+
+
+def _facts() -> rx.Component:
+    return rx.el.dl(
+        _fact("category", link(S.category_name, href="/tools?category=" + S.category)),
+        _fact("tags", rx.cond(S.tags.length() > 0,
+                              rx.foreach(S.tags, lambda t: link(t, href="/tools?tag=" + t, class_name="ag-tag")),
+                              rx.el.span("none", class_name="ag-muted"))),
+        _fact("pricing", S.pricing),
+        _fact("licence", rx.cond(S.license != "", S.license,
+                                 rx.cond(S.open_source, "open source (licence not recorded)", "not open source"))),
+        _fact("homepage", rx.el.a(S.homepage, href=S.homepage, rel="noopener nofollow", data_testid="tool-link",
+                                  class_name="ag-link ag-url")),
+        rx.cond(S.repository != "", _fact("repository", rx.el.a(S.repository, href=S.repository,
+                                                                  rel="noopener nofollow",
+                                                                  class_name="ag-link ag-url"))),
+        _fact("listed", rx.el.time(S.added, date_time=S.added_iso), " from ",
+              rx.cond(S.source_url != "", rx.el.a(S.source_name, href=S.source_url, rel="noopener",
+                                                  class_name="ag-link"), S.source_name),
+              data_testid="tool-source"),
+        _fact("last checked", rx.cond(S.checked != "", rx.el.time(S.checked, date_time=S.checked_iso),
+                                      rx.el.span("not yet re-checked", class_name="ag-muted"))),
+        _fact("in the news", S.mentions, rx.cond(S.mentions == 1, " story", " stories")),
+        class_name="ag-facts",
+        data_testid="tool-facts",
+    )
+
+
+def _alternative(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(link(item["name"], href=item["href"], class_name="ag-row-title"),
+                  rx.el.span(item["category"], class_name="ag-tag"), class_name="ag-row-head"),
+        rx.cond(item["tagline"] != "", rx.el.p(item["tagline"], class_name="ag-row-text")),
+        rx.el.p(item["why"], class_name="ag-meta"),
+        data_testid="tool-item",
+        class_name="ag-row",
+    )
+
+
+def _story(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(rx.el.time(item["date"], date_time=item["date_iso"], class_name="ag-meta"),
+                  rx.el.span(item["category"], class_name="ag-tag"),
+                  rx.el.span(item["source"], class_name="ag-meta"), class_name="ag-row-meta"),
+        link(item["title"], href=item["href"], class_name="ag-row-title"),
+        data_testid="news-item",
+        class_name="ag-row",
+    )
 
 
 def _tool() -> rx.Component:
     return rx.el.article(
-        rx.el.nav(link("← tools", href="/tools", data_up="true"), rx.el.span("/", ToolState.slug),
+        rx.el.nav(link("← tools", href="/tools", data_up="true"), rx.el.span("/", S.slug),
                   aria_label="breadcrumb", class_name="ag-crumb"),
-        rx.el.div(rx.el.span(ToolState.category, class_name="ag-tag"),
-                  rx.el.span(ToolState.pricing, class_name="ag-meta"), class_name="ag-article-meta"),
-        rx.el.h1(ToolState.name, data_testid="tool-name", class_name="ag-article-title"),
-        rx.el.p(ToolState.tagline, class_name="ag-summary"),
-        rx.cond(ToolState.description != "", rx.el.p(ToolState.description, class_name="ag-prose")),
-        rx.el.p(
-            "homepage ",
-            rx.el.a(ToolState.homepage, href=ToolState.homepage, rel="noopener", data_testid="tool-link",
-                    class_name="ag-link ag-url"),
-            class_name="ag-original",
+        rx.el.h1(S.name, data_testid="tool-name", class_name="ag-article-title"),
+        rx.cond(S.tagline != "", rx.el.p(S.tagline, class_name="ag-summary")),
+        rx.cond(S.description != "", rx.el.p(S.description, class_name="ag-prose ag-pre-line")),
+        _facts(),
+        rx.el.p(link("compare with…", href="/compare?tools=" + S.slug), class_name="ag-meta"),
+        rx.el.section(
+            rx.el.h2("alternatives", class_name="ag-h2"),
+            rx.cond(S.alternatives.length() > 0,
+                    rx.el.ul(rx.foreach(S.alternatives, _alternative), class_name="ag-list", data_list="tools"),
+                    rx.el.p("Nothing close in the directory yet.", class_name="ag-muted")),
+            data_testid="tool-alternatives",
         ),
-        rx.cond(ToolState.repository != "",
-                rx.el.p("repository ", rx.el.a(ToolState.repository, href=ToolState.repository, rel="noopener",
-                                               class_name="ag-link ag-url"), class_name="ag-original")),
+        rx.el.section(
+            rx.el.h2("in the news", class_name="ag-h2"),
+            rx.cond(S.news.length() > 0,
+                    rx.el.ol(rx.foreach(S.news, _story), class_name="ag-list ag-timeline", data_list="news"),
+                    rx.el.p("No story has mentioned it yet.", class_name="ag-muted")),
+            data_testid="tool-news",
+        ),
         class_name="ag-article",
     )
 
 
-@page("/tools/[slug]", title="tool", on_load=ToolState.load)
+@page("/tools/[slug]", title=ToolDetailState.name, on_load=ToolDetailState.load)
 def tool() -> rx.Component:
     return layout(
-        rx.cond(ToolState.found, rx.cond(ToolState.loaded, _tool(), loading()),
-                not_found("tool", "/tools", "← all tools")),
+        directory_styles(),
+        rx.cond(S.found, rx.cond(S.loaded, _tool(), loading()), not_found("tool", "/tools", "← all tools")),
         width="article",
     )

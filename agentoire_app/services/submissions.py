@@ -39,9 +39,26 @@ UrlCheck = Callable[[str], "str | None"]
 
 
 def _default_url_check(url: str) -> str | None:
-    from ..ingest.fetch import check_public_url  # resolves the host: refuses private and loopback targets
+    """Refuse a host whose name resolves to a private, loopback or otherwise non-public address.
 
-    return check_public_url(url)
+    A name that does not resolve at all is let through to the moderator: we never fetch a submitted URL,
+    and an offline or DNS-less server must still take submissions. Literal addresses and local names are
+    refused before this is called (see `url_problem`).
+    """
+    import socket
+
+    from ..ingest.fetch import address_is_public
+
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError):
+        return None
+    for info in infos:
+        address = str(info[4][0])
+        if not address_is_public(address):
+            return f"host {host} resolves to a non-public address ({address})"
+    return None
 
 
 @dataclass(frozen=True)

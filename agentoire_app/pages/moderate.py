@@ -1,0 +1,82 @@
+"""`/moderate`: the moderator approves or rejects submissions. Off unless AGENTOIRE_ADMIN_TOKEN is set."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..components import layout, link, page_heading
+from ..state.submit import ModerateState
+from . import page
+from .tools import directory_styles
+
+S = ModerateState
+
+
+def _off() -> rx.Component:
+    return rx.el.section(
+        rx.el.p("Moderation is off.", class_name="ag-lead"),
+        rx.el.p("The site's operator has not set AGENTOIRE_ADMIN_TOKEN, so nobody can approve or reject "
+                "submissions here. Submissions still wait in the queue.", class_name="ag-muted"),
+        data_testid="moderation-off",
+    )
+
+
+def _sign_in() -> rx.Component:
+    return rx.el.form(
+        rx.el.label(
+            rx.el.span("moderator token", class_name="ag-field-label"),
+            rx.el.input(type="password", name="token", auto_complete="current-password", class_name="ag-input",
+                        id="field-token"),
+            html_for="field-token",
+            class_name="ag-field-control",
+        ),
+        rx.el.button("sign in", type="submit", class_name="ag-button"),
+        on_submit=S.sign_in,
+        reset_on_submit=True,
+        data_testid="moderate-sign-in",
+        class_name="ag-form",
+    )
+
+
+def _submission(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(rx.el.span(item["name"], class_name="ag-row-title"), rx.el.span(item["category"], class_name="ag-tag"),
+                  rx.el.span("sent ", item["created"], class_name="ag-meta"), class_name="ag-row-head"),
+        rx.el.p(item["tagline"], class_name="ag-row-text"),
+        rx.el.p(item["homepage"], class_name="ag-meta ag-url"),
+        rx.cond(item["repository"] != "", rx.el.p(item["repository"], class_name="ag-meta ag-url")),
+        rx.cond(item["description"] != "", rx.el.p(item["description"], class_name="ag-row-text ag-pre-line")),
+        rx.el.div(
+            rx.el.button("approve", type="button", on_click=S.approve(item["id"]), class_name="ag-button",
+                         data_testid="moderate-approve"),
+            rx.el.button("reject", type="button", on_click=S.reject(item["id"]), class_name="ag-button ag-button-quiet",
+                         data_testid="moderate-reject"),
+            class_name="ag-form-actions",
+        ),
+        data_testid="moderate-item",
+        class_name="ag-row",
+    )
+
+
+def _queue() -> rx.Component:
+    return rx.el.section(
+        rx.el.p(S.pending.length(), " waiting · ",
+                rx.el.button("sign out", type="button", on_click=S.sign_out, class_name="ag-link ag-button-link"),
+                class_name="ag-meta"),
+        rx.cond(S.pending.length() > 0, rx.el.ul(rx.foreach(S.pending, _submission), class_name="ag-list"),
+                rx.el.p("The queue is empty.", class_name="ag-muted")),
+        data_testid="moderate-queue",
+    )
+
+
+@page("/moderate", title="moderate", on_load=ModerateState.load)
+def moderate() -> rx.Component:
+    return layout(
+        directory_styles(),
+        page_heading("moderate"),
+        rx.cond(S.message != "", rx.el.p(S.message, role="status", class_name="ag-lead",
+                                         data_testid="moderate-message")),
+        rx.cond(S.enabled, rx.cond(S.authorized, _queue(), _sign_in()), _off()),
+        rx.el.p(link("← submissions are made at /submit", href="/submit"), class_name="ag-meta"),
+        width="article",
+    )

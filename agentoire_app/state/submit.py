@@ -1,0 +1,146 @@
+"""`/submit` and `/moderate`: the public form and the moderator's queue.
+
+The form's text goes to `services.submissions` untouched and comes back as per-field messages; nothing a
+visitor types is ever rendered as HTML (Reflex renders strings as text, and we never use `rx.html` here).
+"""
+
+from __future__ import annotations
+
+import anyio
+import reflex as rx
+
+from ..db import session_scope
+from ..services.submissions import (
+    FIELDS,
+    FORM_ERROR,
+    ModerationError,
+    approve_submission,
+    client_key_for,
+    list_submissions,
+    moderation_enabled,
+    reject_submission,
+    submit_tool,
+    token_matches,
+)
+from ..services.tools import list_categories
+from ..settings import get_settings
+from ._format import long_date
+
+
+class SubmitState(rx.State):
+    categories: list[dict[str, str]] = rx.field(default_factory=list)
+    errors: dict[str, str] = rx.field(default_factory=dict)
+    values: dict[str, str] = rx.field(default_factory=dict)
+    form_error: str = ""
+    submitted_name: str = ""
+    sending: bool = False
+
+    @rx.event
+    def load(self) -> None:
+        with session_scope() as session:
+            self.categories = [{"slug": c.slug, "name": c.name} for c in list_categories(session=session)]
+        self.errors, self.form_error, self.submitted_name, self.sending = {}, "", "", False
+        self.values = dict.fromkeys(FIELDS, "")
+
+    @rx.event
+    def another(self) -> None:
+        self.submitted_name = ""
+        self.values = dict.fromkeys(FIELDS, "")
+
+    @rx.event(background=True)
+    async def submit(self, form_data: dict[str, str]):  # type: ignore[no-untyped-def]
+        async with self:
+            if self.sending:
+                return
+            self.sending = True
+            client = client_key_for(self.router.session.client_ip)
+        data = {name: str(form_data.get(name, "")) for name in FIELDS}
+
+        def work():  # type: ignore[no-untyped-def]
+            with session_scope() as session:
+                return submit_tool(data, session=session, client_key=client)
+
+        result = await anyio.to_thread.run_sync(work)
+        async with self:
+            self.sending = False
+            self.values = {name: data[name][:5000] for name in FIELDS}
+            self.form_error = result.errors.get(FORM_ERROR, "")
+            self.errors = {k: v for k, v in result.errors.items() if k != FORM_ERROR}
+            if result.ok:
+                self.submitted_name = data["name"].strip()
+                self.errors, self.values = {}, dict.fromkeys(FIELDS, "")
+
+
+class ModerateState(rx.State):
+    enabled: bool = False
+    _token: str = ""  # backend-only: never sent to the browser
+    authorized: bool = False
+    message: str = ""
+    pending: list[dict[str, str]] = rx.field(default_factory=list)
+
+    @rx.event
+    def load(self) -> None:
+        self.enabled = moderation_enabled(get_settings().admin_token)
+        if not self.enabled:
+            self.authorized, self._token, self.pending = False, "", []
+            return
+        if self.authorized:
+            self._refresh()
+
+    def _check(self) -> bool:
+        admin_token = get_settings().admin_token
+        self.enabled = moderation_enabled(admin_token)
+        self.authorized = token_matches(self._token, admin_token)
+        if not self.authorized:
+            self.pending = []
+        return self.authorized
+
+    def _refresh(self) -> None:
+        if not self._check():
+            return
+        with session_scope() as session:
+            rows = list_submissions(session=session)
+        self.pending = [
+            {"id": str(s.id), "name": s.name, "homepage": s.homepage, "repository": s.repository,
+             "tagline": s.tagline, "description": s.description, "category": s.category,
+             "created": long_date(s.created_at)}
+            for s in rows
+        ]
+
+    @rx.event
+    def sign_in(self, form_data: dict[str, str]) -> None:
+        self._token = str(form_data.get("token", ""))[:500]
+        if self._check():
+            self.message = ""
+            self._refresh()
+        else:
+            self._token = ""
+            self.message = "That token is not the moderator's token." if self.enabled else ""
+
+    @rx.event
+    def sign_out(self) -> None:
+        self._token, self.authorized, self.pending, self.message = "", False, [], ""
+
+    def _decide(self, submission_id: str, approve: bool) -> None:
+        if not self._check():
+            self.message = "Sign in with the moderator's token first."
+            return
+        try:
+            with session_scope() as session:
+                if approve:
+                    tool = approve_submission(int(submission_id), session=session)
+                    self.message = f"Approved: {tool.name} is listed at /tools/{tool.slug}."
+                else:
+                    row = reject_submission(int(submission_id), session=session)
+                    self.message = f"Rejected: {row.name}."
+        except (ModerationError, ValueError) as exc:
+            self.message = str(exc)
+        self._refresh()
+
+    @rx.event
+    def approve(self, submission_id: str) -> None:
+        self._decide(submission_id, True)
+
+    @rx.event
+    def reject(self, submission_id: str) -> None:
+        self._decide(submission_id, False)

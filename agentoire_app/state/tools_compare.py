@@ -1,0 +1,69 @@
+"""`/compare?tools=a,b,c`: two to four tools side by side. The list of slugs lives in the URL."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import reflex as rx
+
+from ..db import session_scope
+from ..services.search import search_tools
+from ..services.tools import get_tools, mention_count
+from ._format import long_date
+from .tools_detail import listing_source
+
+MAX_COMPARED = 4
+
+
+def compare_href(slugs: list[str]) -> str:
+    return "/compare" + ("?tools=" + quote(",".join(slugs), safe=",") if slugs else "")
+
+
+class ToolsCompareState(rx.State):
+    slugs: list[str] = rx.field(default_factory=list)
+    columns: list[dict[str, str]] = rx.field(default_factory=list)
+    candidates: list[dict[str, str]] = rx.field(default_factory=list)
+    query: str = ""
+    loaded: bool = False
+
+    @rx.event
+    def load(self) -> None:
+        raw = self.router.url.query_parameters.get("tools", "")
+        wanted = [s.strip() for s in str(raw if isinstance(raw, str) else ",".join(raw)).split(",") if s.strip()]
+        with session_scope() as session:
+            tools = get_tools(wanted[:MAX_COMPARED], session=session)
+            self.columns = []
+            for t in tools:
+                source, _url = listing_source(t.source)
+                self.columns.append({
+                    "slug": t.slug, "href": f"/tools/{t.slug}", "name": t.name, "tagline": t.tagline,
+                    "category": t.category, "tags": ", ".join(t.tags or []) or "—", "pricing": t.pricing,
+                    "license": t.license or ("open source" if t.open_source else "—"),
+                    "homepage": t.homepage, "repository": t.repository or "—",
+                    "added": long_date(t.added_at), "checked": long_date(t.checked_at) or "—",
+                    "source": source, "mentions": str(mention_count(t.id or 0, session=session)),
+                })
+        self.slugs = [c["slug"] for c in self.columns]
+        self.query, self.candidates = "", []
+        self.loaded = True
+
+    @rx.event
+    def find(self, value: str) -> None:
+        self.query = value[:200]
+        if not value.strip():
+            self.candidates = []
+            return
+        with session_scope() as session:
+            found = search_tools(value, session=session, limit=8)
+        self.candidates = [{"slug": t.slug, "name": t.name, "category": t.category}
+                           for t in found if t.slug not in self.slugs]
+
+    @rx.event
+    def add(self, slug: str):  # type: ignore[no-untyped-def]
+        if slug in self.slugs or len(self.slugs) >= MAX_COMPARED:
+            return None
+        return rx.redirect(compare_href([*self.slugs, slug]))
+
+    @rx.event
+    def remove(self, slug: str):  # type: ignore[no-untyped-def]
+        return rx.redirect(compare_href([s for s in self.slugs if s != slug]))

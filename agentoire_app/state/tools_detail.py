@@ -1,0 +1,89 @@
+"""`/tools/[slug]`: one tool with where its listing came from and when, alternatives, and its news."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..catalog.sources import get_data_source
+from ..db import session_scope
+from ..services.tools import alternatives, get_category, get_tool, mention_count, tool_news
+from ._format import long_date, short_date, slug_from_path, source_name
+
+
+def listing_source(key: str) -> tuple[str, str]:
+    """A provenance key → (display name, link); submissions and ad-hoc imports have no link."""
+    if key == "submission":
+        return "a public submission, approved by a moderator", ""
+    source = get_data_source(key)
+    return (source.name, source.url) if source else (key, "")
+
+
+class ToolDetailState(rx.State):
+    found: bool = True
+    loaded: bool = False
+    slug: str = ""
+    name: str = ""
+    tagline: str = ""
+    description: str = ""
+    homepage: str = ""
+    repository: str = ""
+    category: str = ""
+    category_name: str = ""
+    tags: list[str] = rx.field(default_factory=list)
+    pricing: str = ""
+    open_source: bool = False
+    license: str = ""
+    added: str = ""
+    added_iso: str = ""
+    checked: str = ""
+    checked_iso: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    mentions: int = 0
+    alternatives: list[dict[str, str]] = rx.field(default_factory=list)
+    news: list[dict[str, str]] = rx.field(default_factory=list)
+
+    @rx.event
+    def load(self) -> None:
+        slug = slug_from_path(str(self.router.url.path))
+        self.slug = slug
+        with session_scope() as session:
+            tool = get_tool(slug, session=session)
+            if tool is None:
+                self.found, self.loaded = False, True
+                return
+            category = get_category(tool.category, session=session)
+            alts = alternatives(tool, session=session, limit=6)
+            stories = tool_news(tool.id or 0, session=session, limit=30)
+            self.mentions = mention_count(tool.id or 0, session=session)
+        self.found = True
+        self.name, self.tagline, self.description = tool.name, tool.tagline, tool.description
+        self.homepage, self.repository = tool.homepage, tool.repository
+        self.category, self.category_name = tool.category, category.name if category else tool.category
+        self.tags = [t for t in (tool.tags or []) if isinstance(t, str)]
+        self.pricing, self.open_source, self.license = tool.pricing, tool.open_source, tool.license
+        self.added, self.added_iso = long_date(tool.added_at), tool.added_at.isoformat()
+        checked = tool.checked_at
+        self.checked = long_date(checked) if checked else ""
+        self.checked_iso = checked.isoformat() if checked else ""
+        self.source_name, self.source_url = listing_source(tool.source)
+        self.alternatives = [
+            {"slug": t.slug, "href": f"/tools/{t.slug}", "name": t.name, "tagline": t.tagline,
+             "category": t.category, "why": _why(tool.category, tool.tags or [], t.category, t.tags or [])}
+            for t, _score in alts
+        ]
+        self.news = [
+            {"slug": a.slug, "href": f"/news/{a.slug}", "title": a.title, "category": a.category,
+             "date": short_date(a.published_at) + f" {a.published_at.year}", "date_iso": a.published_at.isoformat(),
+             "source": source_name(s.title, s.site_url or s.url), "summary": ""}
+            for a, s in stories
+        ]
+        self.loaded = True
+
+
+def _why(category: str, tags: list[str], other_category: str, other_tags: list[str]) -> str:
+    shared = [t for t in other_tags if t in tags]
+    parts = ["same category"] if category == other_category else []
+    if shared:
+        parts.append("shares " + ", ".join(shared[:3]))
+    return " · ".join(parts)

@@ -1,0 +1,138 @@
+"""`/tools`: the directory list. The URL is the state: every control navigates to a new `/tools?…`, and the
+page's `on_load` (which Reflex runs on every location change, back button included) reads it back.
+
+Typing in the search box replaces the current history entry (one entry per search, not per keystroke);
+every other control pushes a new one, so Back undoes one filter at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from ..db import session_scope
+from ..services.tools import (
+    PRICINGS,
+    BadQuery,
+    list_categories,
+    popular_tags,
+    query_tools,
+    tool_query_from_params,
+)
+from ._format import short_date
+
+PAGE_SIZE = 30
+FILTER_KEYS = ("q", "category", "tag", "pricing", "open_source", "new", "sort")
+SORT_LABELS = {"": "default", "relevance": "best match", "newest": "newest", "name": "name",
+               "mentions": "most in the news"}
+
+
+def tools_href(params: dict[str, str]) -> str:
+    """`/tools?…` with only the non-empty parameters, in a stable order (so equal views share a URL)."""
+    kept = [(k, params[k]) for k in FILTER_KEYS if params.get(k)]
+    if params.get("page", "1") not in ("", "1"):
+        kept.append(("page", params["page"]))
+    return "/tools" + ("?" + urlencode(kept) if kept else "")
+
+
+class ToolsListState(rx.State):
+    rows: list[dict[str, str]] = rx.field(default_factory=list)
+    categories: list[dict[str, str]] = rx.field(default_factory=list)
+    tags: list[dict[str, str]] = rx.field(default_factory=list)
+    pricings: list[str] = rx.field(default_factory=lambda: list(PRICINGS))
+    q: str = ""
+    category: str = ""
+    tag: str = ""
+    pricing: str = ""
+    open_source: str = ""
+    new: str = ""
+    sort: str = ""
+    effective_sort: str = "newest"
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    prev_href: str = ""
+    next_href: str = ""
+    error: str = ""
+    loaded: bool = False
+
+    def _params(self, **changes: str) -> dict[str, str]:
+        params = {k: str(getattr(self, k)) for k in FILTER_KEYS}
+        params.update(changes)
+        return params
+
+    def _go(self, replace: bool = False, **changes: str):  # type: ignore[no-untyped-def]
+        # Any change of filters starts again at page 1.
+        return rx.redirect(tools_href(self._params(**changes)), replace=replace)
+
+    @rx.event
+    def load(self) -> None:
+        raw = {k: str(v) for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
+        self.error = ""
+        try:
+            query = tool_query_from_params(raw)
+        except BadQuery as exc:
+            self.error = f"{exc}; showing every tool instead"
+            raw, query = {}, tool_query_from_params({})
+        for key in FILTER_KEYS:
+            setattr(self, key, raw.get(key, "").strip())
+        try:
+            self.page = max(1, min(int(raw.get("page") or 1), 100_000))
+        except ValueError:
+            self.page = 1
+        with session_scope() as session:
+            result = query_tools(query, session=session, limit=PAGE_SIZE, offset=(self.page - 1) * PAGE_SIZE)
+            if not self.categories:
+                self.categories = [{"slug": c.slug, "name": c.name} for c in list_categories(session=session)]
+            self.tags = [{"tag": t, "count": str(n)} for t, n in popular_tags(session=session, limit=40,
+                                                                                 category=query.category)]
+        if self.tag and all(t["tag"] != self.tag for t in self.tags):
+            self.tags = [{"tag": self.tag, "count": ""}, *self.tags]
+        self.total = result.total or 0
+        self.pages = max(1, math.ceil(self.total / PAGE_SIZE))
+        self.effective_sort = query.effective_sort()
+        self.rows = [
+            {"slug": t.slug, "href": f"/tools/{t.slug}", "name": t.name, "tagline": t.tagline,
+             "category": t.category, "pricing": t.pricing, "open_source": "open source" if t.open_source else "",
+             "added": short_date(t.added_at), "added_iso": t.added_at.isoformat(),
+             "mentions": str(result.mentions.get(t.id or 0, 0)), "tags": " · ".join((t.tags or [])[:4])}
+            for t in result.items
+        ]
+        base = self._params()
+        self.prev_href = tools_href({**base, "page": str(self.page - 1)}) if self.page > 1 else ""
+        self.next_href = tools_href({**base, "page": str(self.page + 1)}) if self.page < self.pages else ""
+        self.loaded = True
+
+    @rx.event
+    def search(self, value: str):  # type: ignore[no-untyped-def]
+        return self._go(replace=True, q=value.strip()[:200])
+
+    @rx.event
+    def set_category(self, value: str):  # type: ignore[no-untyped-def]
+        return self._go(category=value)
+
+    @rx.event
+    def set_tag(self, value: str):  # type: ignore[no-untyped-def]
+        return self._go(tag=value)
+
+    @rx.event
+    def set_pricing(self, value: str):  # type: ignore[no-untyped-def]
+        return self._go(pricing=value)
+
+    @rx.event
+    def set_sort(self, value: str):  # type: ignore[no-untyped-def]
+        return self._go(sort=value)
+
+    @rx.event
+    def set_new(self, value: str):  # type: ignore[no-untyped-def]
+        return self._go(new=value)
+
+    @rx.event
+    def set_open_source(self, value: str):  # type: ignore[no-untyped-def]
+        return self._go(open_source=value)
+
+    @rx.event
+    def clear(self):  # type: ignore[no-untyped-def]
+        return rx.redirect("/tools")

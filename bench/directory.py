@@ -1,0 +1,240 @@
+"""The directory's queries at scale: 10,000 tools and 100,000 articles, on SQLite and on PostgreSQL.
+
+Usage: .venv/bin/python bench/directory.py [--postgres URL] [--tools 10000] [--articles 100000] [--requests 500]
+
+For each database it builds a fresh, migrated database (through the same Alembic migrations as the app, so
+the FTS5 / tsvector triggers do the indexing during the load), fills it with synthetic tools, articles and
+mentions, then times p50 / p95 over N requests of:
+
+- floor: a bare primary-key lookup of a tool (`session.get`), in the same run;
+- `/tools` filtered and sorted: `query_tools` with a category, a pricing or tag filter and one of the sorts,
+  on a random page, with its total count (what the page runs);
+- search: `query_tools(q=…)` with a 3–6 letter prefix of a real word (results as you type), with its count;
+- tool page: `get_tool` + alternatives + news timeline + mention count (`tool_detail_public`);
+- the same through HTTP: `GET /api/tools?…` in-process (Starlette's ASGI test client, no network).
+
+Goal: each p95 ≤ 20 ms. PostgreSQL: `--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test` (a
+throwaway database is created beside it and dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa
+from _common import percentile, report
+from sqlmodel import Session
+
+from agentoire_app.db import get_engine, normalize_url, upgrade_schema
+from agentoire_app.models import Tool
+from agentoire_app.services.tools import ToolQuery, get_tool, query_tools, tool_detail_public
+
+CATEGORIES = ["agents", "coding", "models", "images", "audio", "video", "writing", "search", "data",
+              "devops", "research", "productivity", "design", "education", "health", "finance", "other"]
+PRICINGS = ["free", "freemium", "paid", "open-source", "unknown"]
+SYLLABLES = ["lang", "chain", "llama", "mind", "flow", "gen", "auto", "deep", "code", "pilot", "vec", "tor",
+             "neo", "graph", "mist", "ral", "open", "hub", "spark", "wave", "byte", "sense", "lab", "forge",
+             "quill", "nova", "echo", "atlas", "orbit", "pixel", "lumen", "craft", "stack", "sage", "zen"]
+WORDS = ["agent", "model", "prompt", "retrieval", "vector", "embedding", "inference", "fine", "tuning", "dataset", "pipeline", "workflow", "assistant", "copilot", "chat", "voice", "image", "video", "speech", "music", "code", "review", "test", "deploy", "monitor", "observe", "evaluate", "benchmark", "reasoning", "planning", "memory", "tool", "browser", "search", "summarize", "translate", "transcribe", "generate", "classify", "extract", "label", "annotate", "secure", "private", "local", "cloud", "open", "source", "api", "sdk", "python", "typescript", "rust", "go", "kubernetes", "serverless", "gpu", "quantize", "distill", "cache", "stream", "realtime", "multimodal"]
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def populate(url: str, *, tools: int, articles: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    engine = get_engine(url)
+    base = datetime(2026, 11, 29, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO category(slug, name, description, position) VALUES (:s, :n, '', :p)"),
+                     [{"s": c, "n": c.title(), "p": i} for i, c in enumerate(CATEGORIES)])
+        names: set[str] = set()
+        rows = []
+        while len(rows) < tools:
+            name = _word(rng).title()
+            if name.lower() in names:
+                name = f"{name} {len(rows)}"
+            names.add(name.lower())
+            slug = name.lower().replace(" ", "-")
+            tags = sorted(set(rng.sample(WORDS, rng.randint(1, 5))))
+            rows.append({
+                "slug": slug, "name": name, "tagline": _sentence(rng, 6).capitalize(),
+                "description": _sentence(rng, 40), "homepage": f"https://{slug}.example.com/",
+                "repository": "", "domain": f"{slug}.example.com", "category": rng.choice(CATEGORIES),
+                "tags": tags, "pricing": rng.choice(PRICINGS), "open_source": rng.random() < 0.3,
+                "license": "", "source": "bench",
+                "added_at": base - timedelta(minutes=rng.randint(0, 60 * 24 * 900)),
+                "updated_at": base, "checked_at": None,
+            })
+        tool_table = sa.Table("tool", sa.MetaData(), autoload_with=conn)
+        conn.execute(tool_table.insert(), rows)
+        conn.execute(sa.text("INSERT INTO source(url, title, site_url, last_status, last_error, error_count, "
+                             "next_fetch_at, retired, added_by, added_at) VALUES (:u, :t, '', 'ok', '', 0, :n, "
+                             "false, 'operator', :n)"),
+                     [{"u": f"https://feed{i}.example.org/rss", "t": f"Feed {i}", "n": base} for i in range(50)])
+        source_ids = [r[0] for r in conn.execute(sa.text("SELECT id FROM source"))]
+        tool_ids = [r[0] for r in conn.execute(sa.text("SELECT id FROM tool"))]
+        article_table = sa.Table("article", sa.MetaData(), autoload_with=conn)
+        # Mentions follow a power law: a few tools are in the news a lot, most rarely.
+        weights = [1 / (i + 1) ** 0.8 for i in range(len(tool_ids))]
+        batch = 10_000
+        for start in range(0, articles, batch):
+            chunk = [{
+                "slug": f"story-{i}", "source_id": rng.choice(source_ids), "guid": f"g{i}",
+                "url": f"https://news.example.org/{i}", "title": _sentence(rng, 8).capitalize(),
+                "summary": _sentence(rng, 30), "content_html": "", "notes_html": "", "category": "product",
+                "content_hash": "", "published_at": base - timedelta(minutes=i * 7),
+                "updated_at": None, "fetched_at": base,
+            } for i in range(start, min(start + batch, articles))]
+            conn.execute(article_table.insert(), chunk)
+        first_article = conn.execute(sa.text("SELECT min(id) FROM article")).scalar_one()
+        links = set()
+        for i in range(articles):
+            for tid in rng.choices(tool_ids, weights=weights, k=rng.randint(0, 3)):
+                links.add((first_article + i, tid))
+        conn.execute(sa.text("INSERT INTO articletool(article_id, tool_id) VALUES (:a, :t)"),
+                     [{"a": a, "t": t} for a, t in links])
+    with engine.begin() as conn:
+        conn.execute(sa.text("ANALYZE"))
+
+
+def timed(fn: Callable[[], object], n: int) -> tuple[float, float]:
+    for _ in range(10):
+        fn()
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return percentile(samples, 50), percentile(samples, 95)
+
+
+def run(url: str, label: str, *, requests: int) -> list[tuple[str, str, str]]:
+    rng = random.Random(11)
+    engine = get_engine(url)
+    os.environ["AGENTOIRE_DB_URL"] = url
+    with Session(engine) as session:
+        tool_ids = [r[0] for r in session.execute(sa.text("SELECT id FROM tool"))]
+        slugs = [r[0] for r in session.execute(sa.text("SELECT slug FROM tool"))]
+        names = [r[0] for r in session.execute(sa.text("SELECT name FROM tool"))]
+
+        def pk() -> None:
+            session.get(Tool, rng.choice(tool_ids))
+            session.expunge_all()
+
+        def listing() -> None:
+            q = ToolQuery(category=rng.choice(CATEGORIES),
+                          pricing=rng.choice([None, *PRICINGS]),
+                          tag=rng.choice([None, None, *WORDS[:20]]),
+                          sort=rng.choice(["newest", "name", "mentions"]))
+            query_tools(q, session=session, limit=50, offset=50 * rng.randint(0, 3))
+            session.expunge_all()
+
+        def unfiltered() -> None:
+            q = ToolQuery(sort=rng.choice(["newest", "name", "mentions"]))
+            query_tools(q, session=session, limit=50, offset=50 * rng.randint(0, 190))
+            session.expunge_all()
+
+        def search() -> None:
+            word = rng.choice(names).split()[0].lower()
+            query_tools(ToolQuery(q=word[: rng.randint(3, 6)]), session=session, limit=50)
+            session.expunge_all()
+
+        def tool_page() -> None:
+            tool = get_tool(rng.choice(slugs), session=session)
+            assert tool is not None
+            tool_detail_public(tool, session=session)
+            session.expunge_all()
+
+        rows = []
+        floor = timed(pk, requests)
+        rows.append((f"{label}: primary-key lookup (floor)", f"{floor[0]:.2f} / {floor[1]:.2f}", "floor"))
+        for what, fn in (("/tools filtered + sorted + count", listing),
+                         ("/tools unfiltered, sorted, deep page", unfiltered),
+                         ("search as you type (prefix) + count", search),
+                         ("tool page (tool, alternatives, news, mentions)", tool_page)):
+            p50, p95 = timed(fn, requests)
+            rows.append((f"{label}: {what}", f"{p50:.2f} / {p95:.2f}",
+                         f"goal ≤ 20 ms p95; {p95 / floor[1]:.0f}× floor"))
+    from starlette.testclient import TestClient
+
+    from agentoire_app.api import build_api
+
+    with TestClient(build_api()) as client:
+        def http_listing() -> None:
+            params = {"category": rng.choice(CATEGORIES), "sort": rng.choice(["newest", "name", "mentions"])}
+            assert client.get("/api/tools", params=params).status_code == 200
+
+        def http_search() -> None:
+            word = rng.choice(names).split()[0].lower()[:4]
+            assert client.get("/api/tools", params={"q": word}).status_code == 200
+
+        for what, fn in (("GET /api/tools?category&sort (in-process HTTP)", http_listing),
+                         ("GET /api/tools?q= (in-process HTTP)", http_search)):
+            p50, p95 = timed(fn, requests)
+            rows.append((f"{label}: {what}", f"{p50:.2f} / {p95:.2f}", "goal ≤ 20 ms p95"))
+    return rows
+
+
+def main() -> int:
+    warnings.filterwarnings("ignore")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", default=os.environ.get("AGENTOIRE_TEST_POSTGRES_URL", ""))
+    parser.add_argument("--tools", type=int, default=10_000)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=500)
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str]] = [("query", "p50 / p95 ms", "goal / floor")]
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        upgrade_schema(url)
+        t0 = time.monotonic()
+        populate(url, tools=args.tools, articles=args.articles)
+        print(f"sqlite: loaded {args.tools} tools, {args.articles} articles in {time.monotonic() - t0:.0f} s",
+              flush=True)
+        rows += run(url, "sqlite", requests=args.requests)
+        get_engine(url).dispose()
+    if args.postgres:
+        base = normalize_url(args.postgres)
+        name = f"agentoire_bench_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = base.rsplit("/", 1)[0] + "/" + name
+        try:
+            upgrade_schema(url)
+            t0 = time.monotonic()
+            populate(url, tools=args.tools, articles=args.articles)
+            print(f"postgres: loaded in {time.monotonic() - t0:.0f} s", flush=True)
+            rows += run(url, "postgres", requests=args.requests)
+        finally:
+            get_engine(url).dispose()
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    else:
+        print("postgres: skipped (pass --postgres URL or set AGENTOIRE_TEST_POSTGRES_URL)")
+    report(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
