@@ -216,8 +216,10 @@ def _unique_slug(record: ToolRecord, taken: dict[str, Tool]) -> str:
     base = record.slug or slugify(record.name) or "tool"
     if base not in taken:
         return base
+    # On a shared host the owner tells tools apart (github.com/infiniflow → "infinity-infiniflow");
+    # elsewhere the whole domain does ("fiddler-ai-fiddler-example-org").
     site = site_key(record.repository or record.homepage)
-    owner = site.split("/", 1)[1] if "/" in site else site.rsplit(".", 1)[0]
+    owner = site.split("/", 1)[1] if "/" in site else domain_of(record.homepage)
     candidate = f"{base}-{slugify(owner)}".strip("-")[:110] if owner else base
     number = 2
     slug = candidate
