@@ -24,10 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def catalog_import(args: argparse.Namespace) -> int:
     from ..catalog.loader import CatalogFileError, import_catalog_file
     from ..db import session_scope
+    from ..settings import get_settings
     from .errors import UsageError
 
     try:
-        with session_scope() as session:
+        # The URL is passed explicitly: `get_engine()` caches its no-argument call per process.
+        with session_scope(get_settings().db_url) as session:
             result = import_catalog_file(args.file, session=session)
     except CatalogFileError as exc:
         raise UsageError(str(exc)) from None

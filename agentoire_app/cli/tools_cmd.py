@@ -31,7 +31,10 @@ def tools_list(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown category {args.category!r} (one of: {', '.join(sorted(CATEGORY_SLUGS))})")
     if args.limit is not None and args.limit < 0:
         raise UsageError(f"--limit must be 0 or more, got {args.limit}")
-    with session_scope() as session:
+    from ..settings import get_settings
+
+    # The URL is passed explicitly: `get_engine()` caches its no-argument call per process.
+    with session_scope(get_settings().db_url) as session:
         tools = list_tools(session=session, limit=args.limit, category=args.category)
         rows = [tool_public(tool) for tool in tools]
     if args.json:
