@@ -5,10 +5,12 @@ writers need no extra code. Ranking of tools, best first:
 
 1. the name is exactly the query,
 2. the name starts with the query,
-3. every query word appears in the name,
-4. everything else that matches (tagline, tags, description),
+3. every query word starts a word of the name,
+4. everything else that matches (tagline, tags, description), those whose name contains the query first,
 
-and within a tier by the engine's score (FTS5 `bm25` / PostgreSQL `ts_rank`, name weighted highest).
+and within a tier by the engine's score (FTS5 `bm25` / PostgreSQL `ts_rank`, name weighted highest). Tiers
+1–3 come from a name-only index and are usually enough for a page, so a broad prefix typed as the first
+letters of a word never ranks thousands of description matches (see `ranked_tool_ids`).
 Every word is matched as a prefix, so results come as you type (`lang` finds LangChain). A query is reduced
 to its words before it reaches either engine: quotes, `*`, `NEAR`, `OR`, `-` and other operators are text,
 never syntax, so no query can raise.
@@ -17,7 +19,7 @@ never syntax, so no query can raise.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -101,17 +103,79 @@ def tool_match(query: str, *, session: Session) -> Match | None:
 def name_tier(query: str) -> ColumnElement[int]:
     """0 exact name, 1 name prefix, 2 every word in the name, 3 the rest (see the module docstring)."""
     terms = query_terms(query)
-    phrase = " ".join(terms)
+    forms = list(dict.fromkeys([query.strip().lower()[:MAX_QUERY_LENGTH], " ".join(terms)]))
     name = sa.func.lower(Tool.name)
     all_in_name = sa.and_(*(name.contains(t, autoescape=True) for t in terms)) if terms else sa.false()
     return sa.case(
-        (name == query.strip().lower(), 0),
-        (name == phrase, 0),
-        (name.startswith(query.strip().lower(), autoescape=True), 1),
-        (name.startswith(phrase, autoescape=True), 1),
+        *[(name == form, 0) for form in forms],
+        *[(name.startswith(form, autoescape=True), 1) for form in forms],
         (all_in_name, 2),
         else_=3,
     )
+
+
+def _name_match(terms: Sequence[str], *, session: Session) -> Match:
+    """Tools whose *name* has every word (as a word prefix): a small set, read from its own index."""
+    if _is_postgres(session):
+        ts = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery(terms))
+        name_vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), Tool.name)
+        vector = sa.literal_column("tool.search_vector")
+        return Match(score=sa.func.ts_rank(vector, ts), condition=name_vector.op("@@")(ts))
+    hits = (
+        sa.select(sa.literal_column("rowid").label("id"), sa.literal_column(_TOOL_BM25).label("bm25"))
+        .select_from(sa.text("tool_fts"))
+        .where(sa.literal_column("tool_fts").op("MATCH")("{name} : (" + fts5_query(terms) + ")"))
+        .subquery("name_hits")
+    )
+    return Match(score=-hits.c.bm25, hits=hits, key=col(Tool.id))
+
+
+def _other_match(terms: Sequence[str], *, session: Session) -> Match:
+    """Tools matching every word somewhere, but not all of them in the name (the complement of the above)."""
+    if _is_postgres(session):
+        ts = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery(terms))
+        name_vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), Tool.name)
+        vector = sa.literal_column("tool.search_vector")
+        return Match(score=sa.func.ts_rank(vector, ts),
+                     condition=sa.and_(vector.op("@@")(ts), sa.not_(name_vector.op("@@")(ts))))
+    expression = f"({fts5_query(terms)}) NOT ({{name}} : ({fts5_query(terms)}))"
+    hits = (
+        sa.select(sa.literal_column("rowid").label("id"), sa.literal_column(_TOOL_BM25).label("bm25"))
+        .select_from(sa.text("tool_fts"))
+        .where(sa.literal_column("tool_fts").op("MATCH")(expression))
+        .subquery("other_hits")
+    )
+    return Match(score=-hits.c.bm25, hits=hits, key=col(Tool.id))
+
+
+def ranked_tool_ids(query: str, *, session: Session, restrict: Callable[[sa.Select], sa.Select],
+                    limit: int, offset: int) -> list[int]:
+    """The ids of one page of tools matching `query`, best first (see the module docstring).
+
+    Name matches are ranked first from a small set read through a name-only index; the rest (matches in
+    tagline, tags or description) are fetched only when the page reaches past the name matches. That keeps
+    as-you-type prefixes ("ope", matching thousands of descriptions) as cheap as a precise query.
+    `restrict` adds the directory's filters to a `select(Tool.id)`.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return []
+    by_name = _name_match(terms, session=session)
+    stmt = restrict(by_name.apply(sa.select(Tool.id)))
+    stmt = stmt.order_by(name_tier(query), by_name.score.desc(), sa.func.lower(Tool.name), col(Tool.id))
+    named = [row[0] for row in session.execute(stmt.limit(offset + limit)).all()]
+    if len(named) >= offset + limit:
+        return named[offset:offset + limit]
+    others = _other_match(terms, session=session)
+    rest_offset = max(0, offset - len(named))
+    rest_limit = offset + limit - len(named) - rest_offset
+    stmt = restrict(others.apply(sa.select(Tool.id)))
+    # "chain" inside "LangChain" is no word prefix, yet a name containing the query still goes first.
+    inside = sa.and_(*(sa.func.lower(Tool.name).contains(t, autoescape=True) for t in terms))
+    stmt = stmt.order_by(sa.case((inside, 0), else_=1), others.score.desc(), sa.func.lower(Tool.name),
+                         col(Tool.id))
+    rest = [row[0] for row in session.execute(stmt.limit(rest_limit).offset(rest_offset)).all()]
+    return (named[offset:] + rest)[:limit]
 
 
 def search_tools(query: str, *, session: Session, category: str | None = None, tag: str | None = None,

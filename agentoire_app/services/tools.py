@@ -109,37 +109,59 @@ def query_tools(query: ToolQuery, *, session: Session, limit: int = 50, offset: 
                 with_total: bool = True) -> ToolPage:
     """One page of the directory: filters, optional full-text search, one of `SORTS`.
 
-    A query with no searchable word (only punctuation, say) matches nothing rather than everything.
+    Two steps, so paging stays fast at 10,000 tools: first the page's ids from a narrow query the sort
+    indexes can walk (`(added_at, id)`, `(lower(name), id)`, `tool_mentions(mentions, tool_id)`), then the
+    full rows for those ids only. A query with no searchable word (only punctuation, say) matches nothing.
     """
-    from .search import name_tier, tool_match
+    from .search import ranked_tool_ids, tool_match
 
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
     match = tool_match(query.q, session=session) if query.q.strip() else None
     if query.q.strip() and match is None:
         return ToolPage(items=[], total=0 if with_total else None)
-    mentions = sa.func.coalesce(tool_mentions.c.mentions, 0)
-    stmt = select(Tool, mentions).outerjoin(tool_mentions, tool_mentions.c.tool_id == Tool.id)
-    if match is not None:
-        stmt = match.apply(stmt)
-    stmt = _filtered(stmt, query)
     sort = query.effective_sort()
-    if sort == "relevance" and match is not None:
-        order = [name_tier(query.q), match.score.desc(), sa.func.lower(Tool.name), col(Tool.id)]
-    elif sort == "name":
-        order = [sa.func.lower(Tool.name), col(Tool.id)]
-    elif sort == "mentions":
-        order = [mentions.desc(), col(Tool.added_at).desc(), col(Tool.id).desc()]
+    unfiltered = match is None and query == ToolQuery(sort=query.sort)
+    if sort == "mentions" and unfiltered:
+        keys = sa.select(tool_mentions.c.tool_id).order_by(tool_mentions.c.mentions.desc(),
+                                                           tool_mentions.c.tool_id.desc())
     else:
-        order = [col(Tool.added_at).desc(), col(Tool.id).desc()]
-    rows = session.exec(stmt.order_by(*order).limit(limit).offset(offset)).all()
+        keys = _filtered(sa.select(Tool.id), query)
+        if match is not None:
+            keys = match.apply(keys)
+        if sort == "name":
+            keys = keys.order_by(sa.func.lower(Tool.name), col(Tool.id))
+        elif sort == "mentions":
+            keys = keys.join(tool_mentions, tool_mentions.c.tool_id == Tool.id).order_by(
+                tool_mentions.c.mentions.desc(), tool_mentions.c.tool_id.desc())
+        else:
+            keys = keys.order_by(col(Tool.added_at).desc(), col(Tool.id).desc())
+    if sort == "relevance" and match is not None:
+        ids = ranked_tool_ids(query.q, session=session, restrict=lambda stmt: _filtered(stmt, query),
+                              limit=limit, offset=offset)
+    else:
+        ids = [row[0] for row in session.execute(keys.limit(limit).offset(offset)).all()]
+    items: list[Tool] = []
+    mentions: dict[int, int] = {}
+    if ids:
+        rows = session.exec(
+            select(Tool, sa.func.coalesce(tool_mentions.c.mentions, 0))
+            .outerjoin(tool_mentions, tool_mentions.c.tool_id == Tool.id)
+            .where(col(Tool.id).in_(ids))
+        ).all()
+        by_id = {t.id: (t, int(m)) for t, m in rows}
+        items = [by_id[i][0] for i in ids if i in by_id]
+        mentions = {i: by_id[i][1] for i in ids if i in by_id}
     total: int | None = None
     if with_total:
-        count_stmt = select(sa.func.count()).select_from(Tool)
-        if match is not None:
-            count_stmt = match.apply(count_stmt)
-        total = session.exec(_filtered(count_stmt, query)).one()
-    return ToolPage(items=[t for t, _ in rows], total=total, mentions={t.id: int(m) for t, m in rows if t.id})
+        if unfiltered:
+            total = count_tools(session=session)
+        else:
+            count_stmt = select(sa.func.count()).select_from(Tool)
+            if match is not None:
+                count_stmt = match.apply(count_stmt)
+            total = session.exec(_filtered(count_stmt, query)).one()
+    return ToolPage(items=items, total=total, mentions=mentions)
 
 
 def count_tools_matching(query: ToolQuery, *, session: Session) -> int:
