@@ -1,8 +1,8 @@
 """One refresh: due sources fetched concurrently, each one's results committed in its own transaction.
 
 `refresh_sources` is what the CLI (`agentoire refresh --once`) and the app's loop call. The event loop only
-waits on the network; parsing and preparing run in worker threads, and database writes go through one
-dedicated writer thread per refresh (SQLite allows one writer at a time anyway), so the app stays
+waits on the network; parsing and preparing run in a worker thread (or, for a big refresh, in worker
+processes, one per core), and database writes go through one dedicated writer thread per refresh (SQLite allows one writer at a time anyway), so the app stays
 responsive while a refresh runs. Every stage failure becomes that source's error; no source can stop the
 others. The clock is an argument (`now`), never patched.
 """
@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from multiprocessing import get_context
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -36,6 +39,7 @@ from .store import store_entries
 log = logging.getLogger("agentoire.ingest")
 
 LEASE_TTL_SECONDS = 300
+PROCESS_POOL_MIN_SOURCES = 40  # below this, starting worker processes costs more than it saves
 OutcomeStatus = Literal["ok", "not_modified", "error"]
 
 
@@ -196,17 +200,69 @@ def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | No
 # --- the pipeline ----------------------------------------------------------------------------------
 
 
-def _parse_and_prepare(fetched: FetchResult, *, now: datetime,
-                       catalog: ToolCatalog) -> tuple[ParsedFeed | None, list[PreparedEntry], str]:
+ParseOutcome = tuple[ParsedFeed | None, list[PreparedEntry], str]
+_worker_catalog = ToolCatalog.empty()
+
+
+def _parse_and_prepare(content: bytes, url: str, headers: dict[str, str], now: datetime,
+                       catalog: ToolCatalog | None = None) -> ParseOutcome:
     try:
-        parsed = parse_feed(fetched.content, url=fetched.final_url or fetched.url, headers=fetched.headers)
+        parsed = parse_feed(content, url=url, headers=headers)
     except NotAFeed as exc:
         return None, [], str(exc)
-    return parsed, prepare_entries(parsed.entries, now=now, catalog=catalog), ""
+    prepared = prepare_entries(parsed.entries, now=now, catalog=catalog or _worker_catalog)
+    parsed.entries = []  # raw entries are done with (and need not travel back from a worker process)
+    return parsed, prepared, ""
+
+
+def _init_parse_worker(catalog: ToolCatalog) -> None:
+    global _worker_catalog
+    _worker_catalog = catalog
+
+
+class _Parsers:
+    """Where parsing runs: a thread for a few sources; for big refreshes, worker processes.
+
+    feedparser is pure Python, so threads share one core; a first refresh of hundreds of sources is
+    CPU-bound and gains from every core. The pool starts lazily (an all-304 refresh never starts it) and
+    any failure to start it falls back to threads.
+    """
+
+    def __init__(self, catalog: ToolCatalog, *, processes: int) -> None:
+        self.catalog = catalog
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = processes < 2
+
+    def _get_pool(self) -> ProcessPoolExecutor | None:
+        if self._pool is None and not self._broken:
+            try:
+                self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=get_context("spawn"),
+                                                 initializer=_init_parse_worker, initargs=(self.catalog,))
+            except (OSError, ValueError, RuntimeError):
+                log.warning("parse workers unavailable; parsing in threads", exc_info=True)
+                self._broken = True
+        return self._pool
+
+    async def run(self, fetched: FetchResult, now: datetime) -> ParseOutcome:
+        url = fetched.final_url or fetched.url
+        pool = self._get_pool()
+        if pool is not None:
+            try:
+                return await asyncio.get_running_loop().run_in_executor(
+                    pool, _parse_and_prepare, fetched.content, url, fetched.headers, now)
+            except BrokenProcessPool:
+                log.warning("parse workers died; parsing in threads from now on")
+                self._broken = True
+        return await asyncio.to_thread(_parse_and_prepare, fetched.content, url, fetched.headers, now, self.catalog)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def _refresh_one(job: _SourceJob, *, fetcher: Fetcher, writer: ThreadPoolExecutor, db_url: str | None,
-                       now: datetime, base: int, catalog: ToolCatalog, rng: random.Random) -> FeedOutcome:
+                       now: datetime, base: int, parsers: _Parsers, rng: random.Random) -> FeedOutcome:
     loop = asyncio.get_running_loop()
     try:
         fetched = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified,
@@ -215,7 +271,7 @@ async def _refresh_one(job: _SourceJob, *, fetcher: Fetcher, writer: ThreadPoolE
         entries: list[PreparedEntry] = []
         error = ""
         if fetched.status == "ok":
-            parsed, entries, error = await asyncio.to_thread(_parse_and_prepare, fetched, now=now, catalog=catalog)
+            parsed, entries, error = await parsers.run(fetched, now)
             fetched.content = b""  # the bytes are done with; don't hold 10 MB per source until the write
         return await loop.run_in_executor(
             writer, lambda: _record(db_url, job, fetched, parsed, entries, error, now=now, base=base, rng=rng))
@@ -274,9 +330,14 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
         jobs = await asyncio.to_thread(_select_jobs, db_url, url=url, all_sources=all_sources, now=now,
                                        due_slack=due_slack_seconds)
         catalog = await asyncio.to_thread(load_tool_catalog, db_url) if jobs else ToolCatalog.empty()
-        outcomes = await asyncio.gather(*(
-            _refresh_one(job, fetcher=fetcher, writer=writer, db_url=db_url, now=now, base=base,
-                         catalog=catalog, rng=rng) for job in jobs))
+        cpus = os.cpu_count() or 1
+        parsers = _Parsers(catalog, processes=min(cpus, 4) if len(jobs) >= PROCESS_POOL_MIN_SOURCES else 1)
+        try:
+            outcomes = await asyncio.gather(*(
+                _refresh_one(job, fetcher=fetcher, writer=writer, db_url=db_url, now=now, base=base,
+                             parsers=parsers, rng=rng) for job in jobs))
+        finally:
+            parsers.close()
         report = RefreshReport(feeds=list(outcomes))
     finally:
         await asyncio.to_thread(writer.shutdown, True)

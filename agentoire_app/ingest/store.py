@@ -32,10 +32,15 @@ def _chunks(items: list[str], size: int = _CHUNK) -> list[list[str]]:
 
 
 def _taken_slugs(bases: list[str], *, session: Session) -> set[str]:
+    """Slugs already used among `bases` and their numbered variants ("base-2" …)."""
     taken: set[str] = set()
-    for chunk in _chunks(sorted(set(bases)), 50):
-        conditions = [col(Article.slug).in_(chunk)] + [col(Article.slug).like(f"{b}-%") for b in chunk]
-        taken.update(session.exec(select(Article.slug).where(sa.or_(*conditions))).all())
+    for chunk in _chunks(sorted(set(bases)), 200):
+        taken.update(session.exec(select(Article.slug).where(col(Article.slug).in_(chunk))).all())
+    # Only a base already taken can have numbered variants in use. "base-…" is queried as a range
+    # ('.' sorts right after '-') so both databases use the slug index, which LIKE would not.
+    for base in sorted(b for b in set(bases) if b in taken):
+        taken.update(session.exec(
+            select(Article.slug).where(col(Article.slug) > f"{base}-", col(Article.slug) < f"{base}.")).all())
     return taken
 
 
