@@ -148,11 +148,74 @@ def _record(db_url: str | None, job: _SourceJob, fetched: FetchResult, parsed: P
                 _apply_outcome(source, fetched, None, message, now=now, base=base, rng=rng, session=session)
                 session.add(source)
         return FeedOutcome(job.url, "error", error=message)
+    if error or fetched.status != "ok":
+        return _status_outcome(job, fetched, error)
+    return FeedOutcome(job.url, "ok", new=counts.new if counts else 0, updated=counts.updated if counts else 0)
+
+
+def _status_outcome(job: _SourceJob, fetched: FetchResult, error: str) -> FeedOutcome:
     if error or fetched.status in ("error", "gone"):
         return FeedOutcome(job.url, "error", error=error or fetched.error)
-    if fetched.status == "not_modified":
-        return FeedOutcome(job.url, "not_modified")
-    return FeedOutcome(job.url, "ok", new=counts.new if counts else 0, updated=counts.updated if counts else 0)
+    return FeedOutcome(job.url, "not_modified")
+
+
+StatusUpdate = tuple[_SourceJob, FetchResult, str]
+
+
+def _record_statuses(db_url: str | None, updates: list[StatusUpdate], *, now: datetime, base: int,
+                     rng: random.Random) -> None:
+    """Outcomes that store no article (304, errors, 410) for many sources, in one transaction."""
+    with session_scope(db_url) as session:
+        ids = [job.id for job, _, _ in updates]
+        sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_(ids))).all()}
+        for job, fetched, error in updates:
+            source = sources.get(job.id)
+            if source is not None:
+                _apply_outcome(source, fetched, None, error, now=now, base=base, rng=rng, session=session)
+                session.add(source)
+
+
+class _Writer:
+    """All database writes of one refresh, on one thread.
+
+    A source with entries is written in its own transaction (all of its results or none). Outcomes that
+    store no article only touch the source row; they are grouped (up to `BATCH` per transaction) because
+    an all-304 refresh of a thousand sources would otherwise spend its time committing.
+    """
+
+    BATCH = 200
+
+    def __init__(self, db_url: str | None, *, now: datetime, base: int, rng: random.Random) -> None:
+        self.db_url, self.now, self.base, self.rng = db_url, now, base, rng
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agentoire-db-writer")
+        self.pending: list[StatusUpdate] = []
+
+    async def record(self, job: _SourceJob, fetched: FetchResult, parsed: ParsedFeed | None,
+                     entries: list[PreparedEntry], error: str) -> FeedOutcome:
+        loop = asyncio.get_running_loop()
+        if parsed is None:
+            self.pending.append((job, fetched, error))
+            if len(self.pending) >= self.BATCH:
+                await self.flush()
+            return _status_outcome(job, fetched, error)
+        return await loop.run_in_executor(self.executor, lambda: _record(
+            self.db_url, job, fetched, parsed, entries, error, now=self.now, base=self.base, rng=self.rng))
+
+    async def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if batch:
+            await asyncio.get_running_loop().run_in_executor(self.executor, self._write_statuses, batch)
+
+    def _write_statuses(self, batch: list[StatusUpdate]) -> None:
+        try:
+            _record_statuses(self.db_url, batch, now=self.now, base=self.base, rng=self.rng)
+        except Exception:  # e.g. two sources redirected to one URL: write them one by one instead
+            log.warning("batched status write failed; writing one by one", exc_info=True)
+            for job, fetched, error in batch:
+                _record(self.db_url, job, fetched, None, [], error, now=self.now, base=self.base, rng=self.rng)
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.executor.shutdown, True)
 
 
 def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | None, error: str, *,
@@ -261,9 +324,8 @@ class _Parsers:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-async def _refresh_one(job: _SourceJob, *, fetcher: Fetcher, writer: ThreadPoolExecutor, db_url: str | None,
-                       now: datetime, base: int, parsers: _Parsers, rng: random.Random) -> FeedOutcome:
-    loop = asyncio.get_running_loop()
+async def _refresh_one(job: _SourceJob, *, fetcher: Fetcher, writer: _Writer, now: datetime,
+                       parsers: _Parsers) -> FeedOutcome:
     try:
         fetched = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified,
                                       allow_private=job.added_by != "public")
@@ -273,8 +335,7 @@ async def _refresh_one(job: _SourceJob, *, fetcher: Fetcher, writer: ThreadPoolE
         if fetched.status == "ok":
             parsed, entries, error = await parsers.run(fetched, now)
             fetched.content = b""  # the bytes are done with; don't hold 10 MB per source until the write
-        return await loop.run_in_executor(
-            writer, lambda: _record(db_url, job, fetched, parsed, entries, error, now=now, base=base, rng=rng))
+        return await writer.record(job, fetched, parsed, entries, error)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
@@ -325,7 +386,7 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
     if fetcher is None:
         fetcher = Fetcher(concurrency=settings.fetch_concurrency, per_host=settings.fetch_per_host,
                           max_body_bytes=settings.max_body_bytes)
-    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agentoire-db-writer")
+    writer = _Writer(db_url, now=now, base=base, rng=rng)
     try:
         jobs = await asyncio.to_thread(_select_jobs, db_url, url=url, all_sources=all_sources, now=now,
                                        due_slack=due_slack_seconds)
@@ -334,13 +395,13 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
         parsers = _Parsers(catalog, processes=min(cpus, 4) if len(jobs) >= PROCESS_POOL_MIN_SOURCES else 1)
         try:
             outcomes = await asyncio.gather(*(
-                _refresh_one(job, fetcher=fetcher, writer=writer, db_url=db_url, now=now, base=base,
-                             parsers=parsers, rng=rng) for job in jobs))
+                _refresh_one(job, fetcher=fetcher, writer=writer, now=now, parsers=parsers) for job in jobs))
+            await writer.flush()
         finally:
             parsers.close()
         report = RefreshReport(feeds=list(outcomes))
     finally:
-        await asyncio.to_thread(writer.shutdown, True)
+        await writer.close()
         if own_fetcher:
             await fetcher.aclose()
         if keeper is not None:
