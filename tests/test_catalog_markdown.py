@@ -253,3 +253,12 @@ def test_real_lists_on_top_of_the_catalog_keep_curated_tools_and_add_the_rest(se
     assert len({t.slug for t in tools}) == len(tools)
     assert sum(t.source == "agentoire" for t in tools) == 375
     assert {t.category for t in tools} <= CATEGORY_SLUGS
+
+
+def test_a_curated_entry_takes_over_a_tool_a_list_added_first(session: Session) -> None:
+    parsed = parse("# L\n\n## Serving\n\n- [llamacpp](https://github.com/ggml-org/llama.cpp) - Inference in C.\n")
+    assert store_records(parsed, session=session).added == 1
+    load_default_catalog(session=session)
+    session.expire_all()
+    rows = [t for t in session.exec(select(Tool)).all() if "llama.cpp" in t.repository]
+    assert [(t.slug, t.source, t.name) for t in rows] == [("llama-cpp", "agentoire", "llama.cpp")]

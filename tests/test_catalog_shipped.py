@@ -120,9 +120,12 @@ def test_loading_twice_changes_nothing_not_even_updated_at(session: Session) -> 
 
 def test_an_unchanged_load_takes_well_under_a_second(session: Session) -> None:
     load_default_catalog(session=session)
-    started = time.perf_counter()
-    load_default_catalog(session=session)
-    assert time.perf_counter() - started < 1.0
+    timings = []
+    for _ in range(3):  # best of three: a busy CI machine should not make this flaky
+        started = time.perf_counter()
+        load_default_catalog(session=session)
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 0.5, timings
 
 
 def test_an_edited_entry_is_updated_in_place(session: Session) -> None:

@@ -242,6 +242,15 @@ def store_records(parsed: ParsedCatalog, *, session: Session, now: datetime | No
         values = _fields(record)
         curated = record.source == AGENTOIRE
         tool = index.by_slug.get(record.slug) if curated else index.find(record)
+        if curated and tool is None:
+            # A list brought this tool in before our editors did: the curated entry takes the row over
+            # (slug included) rather than sitting beside it as a duplicate.
+            listed = index.find(record)
+            if listed is not None and listed.source != AGENTOIRE and id(listed) not in first_seen:
+                index.by_slug.pop(listed.slug, None)
+                listed.slug = record.slug
+                index.by_slug[record.slug] = listed
+                tool = listed
         if tool is not None and id(tool) in first_seen:
             first = first_seen[id(tool)]
             where = f"line {record.line}: " if record.line else ""
@@ -293,8 +302,16 @@ def load_default_catalog(*, session: Session) -> dict[str, int]:
 
     Called on every start (bootstrap.prepare_database): an unchanged catalog writes nothing.
     """
-    categories_added, categories_updated = sync_categories(session=session)
-    result = _with_retry(read_default_catalog(), session)
+    parsed = read_default_catalog()
+    try:
+        categories_added, categories_updated = sync_categories(session=session)
+        result = store_records(parsed, session=session)
+    except sa.exc.IntegrityError:
+        # Another process (a second worker starting at the same moment) inserted the same rows first.
+        session.rollback()
+        log.info("catalog: concurrent load detected, retrying once")
+        categories_added, categories_updated = sync_categories(session=session)
+        result = store_records(parsed, session=session)
     for problem in result.problems:
         log.warning("catalog: %s", problem)
     return {
