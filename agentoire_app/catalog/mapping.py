@@ -166,23 +166,27 @@ KEYWORD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bmcp\b|model context protocol", "mcp-servers"),
         (r"guardrail|red[- ]team|jailbreak|prompt injection|vulnerabilit|\bllm security\b|\bai safety\b",
          "safety-security"),
-        (r"\bbrowser\b|web automation|computer use|operate (?:a|your) computer|\bdesktop\b", "browser-automation"),
-        (r"\bcoding\b|code (?:generation|completion|review|assistant|editor)|write code|programming assistant"
-         r"|software (?:engineer|development) (?:agent|assistant)|pull request|\bide\b", "coding-agents"),
-        (r"vector (?:db|database|search|store)|embedding|similarity search", "vector-databases"),
-        (r"observab|monitor|tracing|\bevals?\b|evaluat|benchmark|experiment", "observability"),
+        (r"browser automation|automates? (?:the |your )?browser|web browsing|computer use|operate (?:a|your) "
+         r"computer|control (?:a|your|the) (?:computer|desktop)", "browser-automation"),
+        (r"(?<!low-)(?<!no-)\bcod(?:e|ing)\b|software engineer|programming|pull requests?|\bide\b|\bterminal\b"
+         r"|\bcli\b|dev tool|app builder|writes? (?:scalable )?apps", "coding-agents"),
+        (r"multi-?agent|multiple (?:ai )?agents|(?:framework|sdk|library|toolkit)\b.{0,40}\bagents?\b"
+         r"|\bagents?\b.{0,40}\b(?:framework|sdk|library)\b|build(?:ing)? (?:ai )?agents|agentic", "agent-frameworks"),
+        (r"vector (?:db|database|search|store)|embeddings?\b|similarity search", "vector-databases"),
+        (r"observab|monitor|tracing|\bevals?\b|evaluat|benchmark|\bexperiment(?:s|ation)?\b", "observability"),
         (r"fine-?tun|\btrain(?:ing)?\b|\brlhf\b|dataset", "training"),
         (r"\brag\b|retrieval|document pars|\bpdf\b|scrap|crawl|knowledge base", "rag-data"),
-        (r"speech|voice|\btts\b|text-to-speech|transcri|audio|music|phone call", "audio-speech"),
-        (r"\bimage|video|\bart\b|photo|avatar|animation|design", "image-video"),
-        (r"\bsearch\b|research|scientific|papers?\b|academ", "research-search"),
+        (r"speech|voice|\btts\b|text-to-speech|transcri|\baudio\b|music|phone call", "audio-speech"),
+        (r"\bimages?\b|\bvideos?\b|text-to-image|\bart\b|photo|avatar|animation|graphic design|3d\b",
+         "image-video"),
+        (r"\bsearch\b|research|scientific|\bpapers?\b|academ", "research-search"),
         (r"inference|serving|run (?:llms?|models?) locally|local llm|quantiz", "model-runtimes"),
-        (r"\bagents?\b.*\b(?:framework|sdk|library)|multi-agent|build (?:ai )?agents|agentic", "agent-frameworks"),
+        (r"\bautonomous\b|\bai agents?\b|personal agent", "assistants"),
         (r"machine learning|\bml\b|mlops|kubernetes|pipeline|orchestrat|deploy", "training"),
         (r"langchain|prompt|gateway|structured output|function calling|playground|low-code|no-code|"
          r"framework|\bsdk\b", "llm-dev-tools"),
-        (r"sales|marketing|e-?mail|meeting|writing|customer|support|productivity|workflow|notes|recruit",
-         "productivity"),
+        (r"sales|marketing|e-?mail|meeting|writing|customer|support|productivity|workflow|\bnotes\b|recruit"
+         r"|\btasks?\b", "productivity"),
         (r"assistant|chatbot|\bchat\b|companion", "assistants"),
         (r"language model|\bllm\b|foundation model|\bapi\b", "models"),
     )
