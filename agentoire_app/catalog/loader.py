@@ -242,6 +242,7 @@ def store_records(parsed: ParsedCatalog, *, session: Session, now: datetime | No
         values = _fields(record)
         curated = record.source == AGENTOIRE
         tool = index.by_slug.get(record.slug) if curated else index.find(record)
+        adopted = False
         if curated and tool is None:
             # A list brought this tool in before our editors did: the curated entry takes the row over
             # (slug included) rather than sitting beside it as a duplicate.
@@ -250,7 +251,7 @@ def store_records(parsed: ParsedCatalog, *, session: Session, now: datetime | No
                 index.by_slug.pop(listed.slug, None)
                 listed.slug = record.slug
                 index.by_slug[record.slug] = listed
-                tool = listed
+                tool, adopted = listed, True
         if tool is not None and id(tool) in first_seen:
             first = first_seen[id(tool)]
             where = f"line {record.line}: " if record.line else ""
@@ -268,7 +269,8 @@ def store_records(parsed: ParsedCatalog, *, session: Session, now: datetime | No
             index.add(tool)
             result.added += 1
         elif curated or tool.source == record.source:
-            if _apply(tool, values, record.added_at, now):
+            if _apply(tool, values, record.added_at, now) or adopted:
+                tool.updated_at = now
                 session.add(tool)
                 result.updated += 1
             else:
