@@ -262,3 +262,17 @@ def test_a_curated_entry_takes_over_a_tool_a_list_added_first(session: Session) 
     session.expire_all()
     rows = [t for t in session.exec(select(Tool)).all() if "llama.cpp" in t.repository]
     assert [(t.slug, t.source, t.name) for t in rows] == [("llama-cpp", "agentoire", "llama.cpp")]
+
+
+@pytest.mark.parametrize(("link", "homepage"), [
+    ("https://github.com/mlflow/mlflow/tree/master", "https://github.com/mlflow/mlflow"),
+    ("https://github.com/acme/tool/", "https://github.com/acme/tool"),
+    ("https://github.com/acme/tool/blob/main/README.md", "https://github.com/acme/tool"),
+    ("https://github.com/modelcontextprotocol/servers/tree/main/src/fetch",
+     "https://github.com/modelcontextprotocol/servers/tree/main/src/fetch"),
+])
+def test_a_github_link_is_the_repository_and_the_homepage(link: str, homepage: str) -> None:
+    record = parse(f"# L\n\n## Tools\n\n- [Tool]({link}) - A tool.\n").records[0]
+    assert record.homepage == homepage
+    assert record.repository == "/".join(homepage.split("/")[:5])
+    assert record.open_source and record.pricing == "open-source"

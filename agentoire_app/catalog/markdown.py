@@ -23,6 +23,7 @@ from .records import (
     ParsedCatalog,
     ToolRecord,
     clean_name,
+    github_homepage,
     github_repository,
     normalize_url,
     one_line,
@@ -254,6 +255,8 @@ def _record(row: _Row, stack: list[tuple[int, str]], profile: ListProfile, numbe
         elif not repository:
             repository = row.badge_repository
             open_source = True
+    if repository and github_repository(url):
+        url = github_homepage(url)  # the repository is the homepage when the list links to it
     description = _plain(description_md).strip(" -–—")
     path = [title for _, title in stack]
     category = heading_category(path, profile.headings, f"{name} {description}", profile.default)

@@ -129,6 +129,22 @@ def github_repository(url: str) -> str:
     return f"https://github.com/{owner}/{repo}"
 
 
+def github_homepage(url: str) -> str:
+    """A GitHub link as a homepage: the bare repository URL, unless the link points into a subfolder.
+
+    `github.com/o/r/`, `…/tree/main` and `…/blob/main/README.md` all mean "the project" and become
+    `https://github.com/o/r`; `…/tree/main/src/fetch` names one thing inside a repository and is kept.
+    """
+    repository = github_repository(url)
+    if not repository:
+        return url
+    rest = [s for s in urlsplit(url).path.split("/") if s][2:]
+    if not rest or (rest[0] in ("tree", "blob") and (len(rest) <= 2 or (len(rest) == 3
+                                                                       and rest[2].lower() == "readme.md"))):
+        return repository
+    return url
+
+
 def site_key(url: str) -> str:
     """Whose site a URL is on, for telling one tool from another with the same name.
 
