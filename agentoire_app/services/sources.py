@@ -89,8 +89,12 @@ def insert_sources_ignoring_duplicates(rows: Iterable[tuple[str, str, str]], *, 
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.execute(insert(Source).values(values).on_conflict_do_nothing(index_elements=["url"]))
-    return max(result.rowcount or 0, 0)
+    added = 0
+    for start in range(0, len(values), 500):
+        statement = (insert(Source).values(values[start:start + 500])
+                     .on_conflict_do_nothing(index_elements=["url"]).returning(col(Source.id)))
+        added += len(session.execute(statement).all())
+    return added
 
 
 def list_sources(*, session: Session, include_retired: bool = True) -> Sequence[Source]:
