@@ -392,3 +392,22 @@ def test_stories_get_a_category_tool_links_and_labelled_automatic_notes(server: 
     notes = by_guid["1"].notes_html
     assert "Automatic notes" in notes and 'href="/tools/cursor"' in notes and "(model runtimes)" in notes
     assert "No tool from the catalog" in by_guid["2"].notes_html
+
+
+def test_the_news_revision_changes_when_articles_land_or_change(server: FeedServer, db: str) -> None:
+    from agentoire_app.services.news import news_revision
+
+    def revision() -> str:
+        with Session(get_engine(db)) as session:
+            return news_revision(session=session)
+
+    empty = revision()
+    url = add(db, server.route("/rev", _rss("First", "a"), headers={"Content-Type": RSS}))
+    refresh(db)
+    landed = revision()
+    refresh(db, now=NOW + timedelta(minutes=20))
+    assert revision() == landed != empty  # nothing changed, nothing to reload
+    server.route("/rev", _rss("First, corrected", "a"), headers={"Content-Type": RSS})
+    refresh(db, now=NOW + timedelta(minutes=40))
+    assert revision() != landed
+    assert url

@@ -72,3 +72,18 @@ def article_neighbours(article: Article, *, session: Session) -> tuple[str | Non
         ).order_by(col(Article.published_at), col(Article.id)).limit(1)
     ).first()
     return older, newer
+
+
+def news_revision(*, session: Session) -> str:
+    """A cheap token that changes whenever the refresher adds or updates articles.
+
+    Open pages poll it (one indexed aggregate) and reload their list only when it changed, so browsers see
+    new stories without a reload whichever process did the refresh.
+    """
+    import sqlalchemy as sa
+
+    count, last_id, last_fetch = session.exec(
+        select(sa.func.count(col(Article.id)), sa.func.max(col(Article.id)), sa.func.max(col(Article.fetched_at)))
+    ).one()
+    stamp = last_fetch.isoformat() if last_fetch is not None and hasattr(last_fetch, "isoformat") else str(last_fetch)
+    return f"{count}:{last_id or 0}:{stamp}"
