@@ -411,3 +411,12 @@ def test_the_news_revision_changes_when_articles_land_or_change(server: FeedServ
     refresh(db, now=NOW + timedelta(minutes=40))
     assert revision() != landed
     assert url
+
+
+def test_nul_characters_in_a_feed_do_not_break_the_store(server: FeedServer, db: str) -> None:
+    feed = ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+            "<entry><id>urn:nul</id><title>Nul</title><content type=\"text\">a&#0;b</content></entry></feed>")
+    url = add(db, server.route("/nul", feed.encode(), headers={"Content-Type": ATOM}))
+    report = refresh(db)
+    assert outcome(report, url)["status"] == "ok", report
+    assert "\x00" not in articles(db, url)[0].content_html

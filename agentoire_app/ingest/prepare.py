@@ -58,6 +58,11 @@ class PreparedEntry:
     tool_ids: list[int]
 
 
+def _text(value: str) -> str:
+    """PostgreSQL refuses NUL in text, and a feed may carry one: drop it (SQLite would keep it)."""
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -117,12 +122,12 @@ def prepare_entry(entry: ParsedEntry, *, now: datetime, catalog: ToolCatalog) ->
     mention_text = title + "\n" + (content_text[:MENTION_TEXT_CHARS] or summary_text)
     tool_ids = catalog.matcher.find(mention_text) if catalog.tools else []
     return PreparedEntry(
-        guid=guid,
-        url=url[:MAX_URL_CHARS],
-        title=title,
+        guid=_text(guid),
+        url=_text(url[:MAX_URL_CHARS]),
+        title=_text(title),
         slug_base=slugify(title, fallback="story-" + _digest(guid)[:8]),
-        summary=summary,
-        content_html=content_html,
+        summary=_text(summary),
+        content_html=_text(content_html),
         notes_html=practitioner_notes(result.category, result.reason, tool_ids, catalog),
         category=result.category,
         content_hash=_digest(title, content_html, summary, updated.isoformat() if updated else ""),

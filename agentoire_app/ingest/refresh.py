@@ -234,7 +234,7 @@ def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | No
     failed = error or (fetched.status == "error" and fetched.error)
     if failed:
         source.last_status = "error"
-        source.last_error = str(failed)
+        source.last_error = str(failed).replace("\x00", "")
         source.error_count += 1
         source.next_fetch_at = schedule.next_fetch_after_error(now, base, source.error_count,
                                                                retry_after=fetched.retry_after, rng=rng)
@@ -253,11 +253,11 @@ def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | No
         source.last_error = ""
         return
     source.last_status = "ok"
-    source.last_error = parsed.warning
+    source.last_error = parsed.warning.replace("\x00", "")
     if parsed.title and not source.title:
-        source.title = parsed.title[:300]
+        source.title = parsed.title.replace("\x00", "")[:300]
     if parsed.site_url and not source.site_url:
-        source.site_url = parsed.site_url[:1000]
+        source.site_url = parsed.site_url.replace("\x00", "")[:1000]
 
 
 # --- the pipeline ----------------------------------------------------------------------------------
