@@ -42,10 +42,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-@cache
 def get_engine(url: str | None = None) -> Engine:
-    """The engine for `url` (default: the configured one), created once per process."""
-    url = normalize_url(url or get_settings().db_url)
+    """The engine for `url` (default: the configured one, read now), created once per process and URL."""
+    return _engine_for(normalize_url(url or get_settings().db_url))
+
+
+@cache
+def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

@@ -1,5 +1,5 @@
 """Shared fixtures: a fresh database on SQLite and, when `AGENTOIRE_TEST_POSTGRES_URL` is set, on
-PostgreSQL too (a throwaway database per test, dropped afterwards).
+PostgreSQL too (a throwaway database per test, copied from one migrated once per run, dropped afterwards).
 
 Tests that take `db_url` or `session` run once per database. `.ci/run` sets the PostgreSQL URL, so in CI
 nothing is skipped; on a laptop without PostgreSQL those runs skip with the reason.
@@ -8,6 +8,7 @@ nothing is skipped; on a laptop without PostgreSQL those runs skip with the reas
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from agentoire_app import db as db_module
 from agentoire_app.db import get_engine, normalize_url, upgrade_schema
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -24,36 +26,88 @@ POSTGRES_URL = os.environ.get("AGENTOIRE_TEST_POSTGRES_URL", "").strip()
 REDIS_URL = os.environ.get("AGENTOIRE_TEST_REDIS_URL", "").strip()
 
 
-def _fresh_postgres_database() -> tuple[str, str]:
-    base = normalize_url(POSTGRES_URL)
+def _postgres_admin() -> sa.Engine:
+    return sa.create_engine(normalize_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+
+
+def _create_postgres_database(template: str | None = None) -> tuple[str, str]:
     name = f"agentoire_t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = _postgres_admin()
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"{suffix}'))
     admin.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name, name
+    return normalize_url(POSTGRES_URL).rsplit("/", 1)[0] + "/" + name, name
 
 
 def _drop_postgres_database(url: str, name: str) -> None:
     get_engine(url).dispose()
-    admin = sa.create_engine(normalize_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    admin = _postgres_admin()
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Migrate once per run; each test then gets a copy (a file copy, or `CREATE DATABASE … TEMPLATE`).
+
+    Running Alembic per test cost about a second on PostgreSQL; copying a migrated database costs a
+    fraction of that, and the migrations themselves are still tested on empty databases (`empty_db_url`).
+    """
+    templates: dict[str, str] = {}
+    sqlite_path = tmp_path_factory.mktemp("template") / "template.db"
+    sqlite_template = f"sqlite:///{sqlite_path}"
+    upgrade_schema(sqlite_template)
+    get_engine(sqlite_template).dispose()
+    templates["sqlite"] = str(sqlite_path)
+    pg: tuple[str, str] | None = None
+    if POSTGRES_URL:
+        pg = _create_postgres_database()
+        upgrade_schema(pg[0])
+        get_engine(pg[0]).dispose()
+        templates["postgres"] = pg[1]
+    yield templates
+    if pg:
+        _drop_postgres_database(*pg)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """An empty database (schema not yet created), also set as `AGENTOIRE_DB_URL`."""
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """An empty database with no schema at all, also set as `AGENTOIRE_DB_URL`: for migration tests."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'agentoire.db'}"
+        url = f"sqlite:///{tmp_path / 'empty.db'}"
         monkeypatch.setenv("AGENTOIRE_DB_URL", url)
         yield url
         get_engine(url).dispose()
         return
     if not POSTGRES_URL:
         pytest.skip("AGENTOIRE_TEST_POSTGRES_URL is not set")
-    url, name = _fresh_postgres_database()
+    url, name = _create_postgres_database()
+    monkeypatch.setenv("AGENTOIRE_DB_URL", url)
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(url, name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+           migrated_templates: dict[str, str]) -> Iterator[str]:
+    """A fresh database with the schema at head and no rows, also set as `AGENTOIRE_DB_URL`."""
+    if request.param == "sqlite":
+        path = tmp_path / "agentoire.db"
+        shutil.copyfile(migrated_templates["sqlite"], path)
+        url = f"sqlite:///{path}"
+        db_module._upgraded.add(url)
+        monkeypatch.setenv("AGENTOIRE_DB_URL", url)
+        yield url
+        get_engine(url).dispose()
+        return
+    if not POSTGRES_URL:
+        pytest.skip("AGENTOIRE_TEST_POSTGRES_URL is not set")
+    url, name = _create_postgres_database(template=migrated_templates["postgres"])
+    db_module._upgraded.add(normalize_url(url))
     monkeypatch.setenv("AGENTOIRE_DB_URL", url)
     try:
         yield url

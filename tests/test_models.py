@@ -12,20 +12,20 @@ from agentoire_app.db import get_engine, upgrade_schema
 from agentoire_app.models import Article, ArticleTool, Category, Source, Tool
 
 
-def test_migrations_create_every_table(db_url: str) -> None:
-    upgrade_schema(db_url)
-    names = set(sa.inspect(get_engine(db_url)).get_table_names())
+def test_migrations_create_every_table(empty_db_url: str) -> None:
+    upgrade_schema(empty_db_url)
+    names = set(sa.inspect(get_engine(empty_db_url)).get_table_names())
     assert {"tool", "category", "source", "article", "articletool", "submission", "lease",
             "alembic_version"} <= names
 
 
-def test_upgrade_twice_is_a_no_op(db_url: str) -> None:
-    upgrade_schema(db_url)
+def test_upgrade_twice_is_a_no_op(empty_db_url: str) -> None:
+    upgrade_schema(empty_db_url)
     from agentoire_app import db
 
     db._upgraded.clear()
-    upgrade_schema(db_url)
-    with get_engine(db_url).connect() as conn:
+    upgrade_schema(empty_db_url)
+    with get_engine(empty_db_url).connect() as conn:
         versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
     assert len(versions) == 1
 
