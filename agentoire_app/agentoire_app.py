@@ -13,8 +13,8 @@ app = rx.App(
     stylesheets=["/agentoire.css"],
     head_components=[
         rx.el.meta(name="color-scheme", content="light dark"),
-        rx.script(keymap_script()),
-        rx.script(src="/agentoire.js", defer=True),
+        rx.el.script(keymap_script()),
+        rx.el.script(src="/agentoire.js", defer=True),
     ],
     api_transformer=[build_api(), build_palette_api()],
 )

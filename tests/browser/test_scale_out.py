@@ -1,0 +1,87 @@
+"""Scale-out: PostgreSQL for data, Redis for Reflex state, several Granian workers, one refresher.
+
+With `REDIS_URL` set, Reflex's production server starts several workers and every worker runs the
+refresh loop. The database lease must still let exactly one of them fetch at a time, and a story that
+lands must reach a page that is already open — whichever worker holds its websocket.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+import sqlalchemy as sa
+
+from agentoire_app.db import get_engine, session_scope
+from agentoire_app.services.sources import add_source
+from tests.browser.conftest import VENV_BIN, AppServer, free_port, wait_live
+from tests.conftest import REDIS_URL
+from tests.feedserver import FEEDS, FeedServer, running_server
+
+pytestmark = pytest.mark.browser
+FEED_FILE = "rd_full.rss"
+REFRESH_SECONDS = 2
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not REDIS_URL:
+        pytest.skip("AGENTOIRE_TEST_REDIS_URL is not set")
+    return REDIS_URL
+
+
+@pytest.fixture
+def feeds() -> Iterator[FeedServer]:
+    yield from running_server()
+
+
+@pytest.fixture
+def scaled_app(postgres_url: str, redis_url: str, build_lock: None,
+               tmp_path: Path) -> Iterator[AppServer]:
+    env = dict(os.environ)
+    env.update({"AGENTOIRE_DB_URL": postgres_url, "REDIS_URL": redis_url,
+                "AGENTOIRE_REFRESH_SECONDS": str(REFRESH_SECONDS),
+                "PATH": str(VENV_BIN) + os.pathsep + env.get("PATH", "")})
+    server = AppServer(db_url=postgres_url, port=free_port(), log_path=tmp_path / "serve.log", env=env)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _article_titles(db_url: str) -> list[str]:
+    with get_engine(db_url).connect() as conn:
+        return [row[0] for row in conn.execute(sa.text("SELECT title FROM article ORDER BY title"))]
+
+
+def test_many_workers_share_state_and_elect_one_refresher(scaled_app: AppServer, feeds: FeedServer,
+                                                          page, redis_url: str) -> None:  # type: ignore[no-untyped-def]
+    import redis
+
+    expected = sorted(e.title for e in feedparser.parse((FEEDS / FEED_FILE).read_bytes()).entries)
+    page.goto(scaled_app.base_url + "/news")
+    wait_live(page)
+
+    # The operator adds a source while the page is open; the loop (in whichever worker wins) fetches it.
+    feed_url = feeds.feed("/ai.rss", FEED_FILE, etag='"v1"')
+    with session_scope(scaled_app.db_url) as session:
+        add_source(feed_url, session=session, title="Loopback AI", added_by="operator")
+
+    first_title = expected[0]
+    page.get_by_text(first_title, exact=False).first.wait_for(timeout=30000)  # no reload
+    assert _article_titles(scaled_app.db_url) == expected
+
+    time.sleep(4 * REFRESH_SECONDS)
+    hits = feeds.hits("/ai.rss")
+    assert 1 <= len(hits) <= 8, f"{len(hits)} fetches in {4 * REFRESH_SECONDS} s: the workers did not elect one"
+    gaps = [b.at - a.at for a, b in zip(hits, hits[1:], strict=False)]
+    assert all(g >= REFRESH_SECONDS * 0.5 for g in gaps), f"two workers fetched together: gaps {gaps}"
+    assert _article_titles(scaled_app.db_url) == expected, "repeated refreshes duplicated a story"
+
+    client = redis.Redis.from_url(redis_url)
+    assert any(client.scan_iter(count=1000)), "Reflex kept no state in Redis"
