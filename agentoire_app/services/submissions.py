@@ -117,8 +117,6 @@ def url_problem(url: str, label: str, *, url_check: UrlCheck | None) -> str | No
         return f"{label} has no host name"
     if parts.username or parts.password:
         return f"{label} must not carry a user name or password"
-    if port is not None and port not in (80, 443):
-        return f"{label} must use the standard web port, not {port}"
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -129,6 +127,8 @@ def url_problem(url: str, label: str, *, url_check: UrlCheck | None) -> str | No
         return f"{label} must use a host name, not an IP address"
     if host == "localhost" or host.endswith(_BLOCKED_HOST_SUFFIXES) or "." not in host:
         return f"{label} points to a private or local host ({host})"
+    if port is not None and port not in (80, 443):
+        return f"{label} must use the standard web port, not {port}"
     if url_check is not None:
         problem = url_check(url)
         if problem:

@@ -178,7 +178,7 @@ def test_compare_puts_tools_side_by_side_from_the_url(open_page, app_server) -> 
     assert page.get_by_test_id("compare-column").count() == 2
     page.get_by_test_id("compare-column").first.get_by_role("button").click()
     page.wait_for_function(f"location.search === '?tools={slugs[1]}'")
-    assert page.get_by_test_id("compare-column").count() == 1
+    page.wait_for_function("document.querySelectorAll('[data-testid=compare-column]').length === 1")
 
 
 def _fill(page, **values: str) -> None:  # type: ignore[no-untyped-def]
