@@ -233,6 +233,8 @@ def main() -> int:
     else:
         print("postgres: skipped (pass --postgres URL or set AGENTOIRE_TEST_POSTGRES_URL)")
     report(rows)
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"({os.cpu_count()} CPUs; other work on the machine inflates the p95s)")
     return 0
 
 
