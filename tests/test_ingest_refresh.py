@@ -420,3 +420,21 @@ def test_nul_characters_in_a_feed_do_not_break_the_store(server: FeedServer, db:
     report = refresh(db)
     assert outcome(report, url)["status"] == "ok", report
     assert "\x00" not in articles(db, url)[0].content_html
+
+
+def test_a_big_refresh_parses_in_worker_processes_with_the_same_result(server: FeedServer, sqlite_url: str,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    from agentoire_app.ingest import refresh as refresh_module
+
+    monkeypatch.setattr(refresh_module, "PROCESS_POOL_MIN_SOURCES", 2)  # a pool for 3 sources, not 40
+    upgrade_schema(sqlite_url)
+    with session_scope(sqlite_url) as session:
+        session.add(Tool(slug="ollama", name="Ollama", category="other"))
+        session.add(Category(slug="other", name="Other"))
+    names = ["mf_dustri_large.atom", "mf_golem_iso8859-1.xml", "rd_full.rss"]
+    urls = [add(sqlite_url, server.feed(f"/p/{n}", n)) for n in names]
+    report = refresh(sqlite_url)
+    assert [outcome(report, u)["new"] for u in urls] == [25, 40, 5]
+    assert all(a.notes_html.startswith('<p class="auto-notes-label">') for a in articles(sqlite_url))
+    assert not [r for r in caplog.records if "parse workers" in r.getMessage()]  # no fallback to threads
