@@ -130,6 +130,7 @@ def parse_feed(content: bytes, *, url: str, headers: dict[str, str] | None = Non
         raise NotAFeed("empty body: the server sent nothing")
     response_headers = {k.lower(): v for k, v in headers.items()}
     response_headers["content-location"] = url
+    response_headers.pop("content-encoding", None)  # httpx already decoded the body (as lemon24/reader does)
     result = feedparser.parse(io.BytesIO(content), response_headers=response_headers,
                               sanitize_html=False, resolve_relative_uris=False)
     entries = result.get("entries") or []
