@@ -105,7 +105,7 @@ def test_j_scrolls_the_cursor_into_view(open_page, context_options) -> None:
     active = page.locator("[data-testid=tool-item][aria-current=true]")
     box = active.bounding_box()
     assert box is not None
-    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
 
 
 def test_n_and_p_walk_the_stories_and_u_goes_back(open_page) -> None:
