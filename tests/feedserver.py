@@ -40,12 +40,15 @@ class Route:
 class Request:
     path: str
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when it arrived, for tests about spacing
 
 
 class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests the server was answering at once
         self._lock = threading.Lock()
         self._stop = threading.Event()
         server = self
@@ -57,7 +60,14 @@ class FeedServer:
                 pass
 
             def do_GET(self) -> None:
-                server._handle(self)
+                with server._lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    server._handle(self)
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

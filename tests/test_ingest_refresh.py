@@ -438,3 +438,18 @@ def test_a_big_refresh_parses_in_worker_processes_with_the_same_result(server: F
     assert [outcome(report, u)["new"] for u in urls] == [25, 40, 5]
     assert all(a.notes_html.startswith('<p class="auto-notes-label">') for a in articles(sqlite_url))
     assert not [r for r in caplog.records if "parse workers" in r.getMessage()]  # no fallback to threads
+
+
+def test_at_most_two_requests_at_a_time_per_host_and_a_bounded_total(server: FeedServer, db: str) -> None:
+    for i in range(6):
+        add(db, server.feed(f"/host/{i}", "rd_full.rss", delay=0.2))
+    refresh(db)
+    assert server.max_in_flight == 2  # every source is on 127.0.0.1: the per-host limit is what binds
+    server.max_in_flight = 0
+
+    async def through_a_narrow_fetcher() -> None:
+        async with Fetcher(concurrency=1, per_host=5) as fetcher:
+            await asyncio.gather(*(fetcher.fetch(server.url(f"/host/{i}")) for i in range(4)))
+
+    asyncio.run(through_a_narrow_fetcher())
+    assert server.max_in_flight == 1
