@@ -173,29 +173,46 @@ def mention_count(tool_id: int, *, session: Session) -> int:
     return int(value[0]) if value else 0
 
 
-def alternatives(tool: Tool, *, session: Session, limit: int = 6) -> list[tuple[Tool, int]]:
+def alternatives(tool: Tool, *, session: Session, limit: int = 6, pool: int = 200) -> list[tuple[Tool, int]]:
     """Other tools ranked by what they share with `tool`: 2 points for the category, 1 per shared tag.
 
-    Reads the `tool_tag` index and the category index only; ties go to the newer tool.
+    A few small indexed queries instead of one big join: the `pool` best tag-sharers (from `tool_tag`), the
+    `pool` newest tools of the category, the tags those share, then scoring in Python. Ties go to the
+    newer tool.
     """
-    tags = [t for t in (tool.tags or []) if isinstance(t, str)][:20]
-    shared = sa.select(tool_tag.c.tool_id.label("id"), sa.func.count().label("shared")).where(
-        tool_tag.c.tag.in_(tags) if tags else sa.false()
-    ).group_by(tool_tag.c.tool_id).subquery("shared")
-    # Candidates: the best tag-sharers plus the newest of the same category, then scored together.
-    by_tag = sa.select(shared.c.id).order_by(shared.c.shared.desc()).limit(200)
-    by_cat = sa.select(Tool.id).where(Tool.category == tool.category).order_by(
-        col(Tool.added_at).desc()).limit(200)
-    score = (sa.case((Tool.category == tool.category, 2), else_=0)
-             + sa.func.coalesce(shared.c.shared, 0)).label("score")
-    stmt = (
-        select(Tool, score)
-        .outerjoin(shared, shared.c.id == Tool.id)
-        .where(sa.or_(col(Tool.id).in_(by_tag), col(Tool.id).in_(by_cat)), Tool.id != tool.id)
-        .order_by(score.desc(), col(Tool.added_at).desc(), col(Tool.id).desc())
-        .limit(limit)
+    tags = list(dict.fromkeys(t for t in (tool.tags or []) if isinstance(t, str)))[:20]
+    shared: dict[int, int] = {}
+    if tags:
+        rows = session.execute(
+            sa.select(tool_tag.c.tool_id, sa.func.count().label("n"))
+            .where(tool_tag.c.tag.in_(tags), tool_tag.c.tool_id != tool.id)
+            .group_by(tool_tag.c.tool_id).order_by(sa.desc("n"), tool_tag.c.tool_id.desc()).limit(pool)
+        ).all()
+        shared = {int(i): int(n) for i, n in rows}
+    peers = {int(i): (c, a) for i, c, a in session.execute(
+        sa.select(Tool.id, Tool.category, Tool.added_at)
+        .where(Tool.category == tool.category, Tool.id != tool.id)
+        .order_by(col(Tool.added_at).desc(), col(Tool.id).desc()).limit(pool)
+    ).all()}
+    missing = [i for i in peers if i not in shared]
+    if tags and missing:
+        shared.update({int(i): int(n) for i, n in session.execute(
+            sa.select(tool_tag.c.tool_id, sa.func.count())
+            .where(tool_tag.c.tool_id.in_(missing), tool_tag.c.tag.in_(tags)).group_by(tool_tag.c.tool_id)
+        ).all()})
+    others = [i for i in shared if i not in peers]
+    if others:
+        peers.update({int(i): (c, a) for i, c, a in session.execute(
+            sa.select(Tool.id, Tool.category, Tool.added_at).where(col(Tool.id).in_(others))).all()})
+    scored = sorted(
+        ((2 * (category == tool.category) + shared.get(i, 0), added, i) for i, (category, added) in peers.items()),
+        reverse=True,
     )
-    return [(t, int(s)) for t, s in session.exec(stmt).all() if s > 0]
+    best = [(i, score) for score, _added, i in scored if score > 0][:limit]
+    if not best:
+        return []
+    found = {t.id: t for t in session.exec(select(Tool).where(col(Tool.id).in_([i for i, _ in best]))).all()}
+    return [(found[i], score) for i, score in best if i in found]
 
 
 def tool_news(tool_id: int, *, session: Session, limit: int = 20) -> list[tuple[Article, Source]]:
