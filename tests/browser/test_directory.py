@@ -253,3 +253,15 @@ def test_the_json_api_answers_beside_the_pages(app_server) -> None:
     assert headers["cache-control"].startswith("public")
     news = json.loads(_get(app_server.base_url + "/api/news?per_page=2")[2])
     assert news["total"] >= 3 and len(news["items"]) == 2
+
+
+def test_sitemap_and_opml_come_from_the_api_not_the_static_build(app_server) -> None:
+    import xml.etree.ElementTree as ET
+
+    status, _headers, body = _get(app_server.base_url + "/sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text or "" for e in ET.fromstring(body).findall("s:url/s:loc", ns)]
+    assert status == 200 and any("/tools/" in loc for loc in locs) and any("/news/" in loc for loc in locs)
+    status, _headers, body = _get(app_server.base_url + "/sources.opml")
+    outlines = ET.fromstring(body).findall("./body/outline")
+    assert status == 200 and any(o.get("xmlUrl") == "https://fixtures.agentoire.test/feed.xml" for o in outlines)
