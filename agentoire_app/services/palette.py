@@ -2,18 +2,25 @@
 
 Rank, best first: the name is the query (0), the name starts with it (1), a word of the name starts with
 it (2), the name contains it (3), the letters of the query appear in order in the name (4, "fuzzy"),
-the description contains it (5). Each rank is one indexed-or-scanned query with its own small LIMIT, run
-best rank first and stopped as soon as a group is full, so 10,000 tools and 50,000 articles stay well
-inside a keystroke's budget. Lower-casing happens in SQL so SQLite and PostgreSQL rank alike.
+the description contains it (5); ties keep a stable order (short names first for tools, newest first
+for stories).
 
-The directory engineer's full-text search can replace `search_tools` (same return shape) without the
-palette noticing: `palette_search` only needs `(slug, name, detail)` rows in rank order.
+Names and titles are short, so each table's display fields live in a small in-process index, rebuilt
+when the table's signature (row count, highest id) or its age changes: one cheap aggregate query
+per keystroke instead of several LIKE scans, and the same ranking on SQLite and PostgreSQL. Stories'
+summaries are searched through the full-text index (`services.search.article_match`).
+
+`palette_search(..., tool_search=...)` takes another tool search with the same return shape.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import heapq
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -30,67 +37,149 @@ class PaletteHit:
     rank: int
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+_WORD_SPLIT = re.compile(r"[\s\-/_.:,]+")
 
 
-def _rank_conditions(name: sa.ColumnElement, detail: sa.ColumnElement | None,
-                     query: str) -> list[tuple[int, sa.ColumnElement[bool]]]:
-    q = _escape_like(query.lower())
-    lname = sa.func.lower(name)
-    fuzzy = "%" + "%".join(_escape_like(ch) for ch in query.lower() if not ch.isspace()) + "%"
-    conditions: list[tuple[int, sa.ColumnElement[bool]]] = [
-        (0, lname == query.lower()),
-        (1, lname.like(q + "%", escape="\\")),
-        (2, lname.like("% " + q + "%", escape="\\") | lname.like("%-" + q + "%", escape="\\")),
-        (3, lname.like("%" + q + "%", escape="\\")),
-        (4, lname.like(fuzzy, escape="\\")),
-    ]
-    if detail is not None:
-        conditions.append((5, sa.func.lower(detail).like("%" + q + "%", escape="\\")))
-    return conditions
+def rank_name(name: str, query: str) -> int:
+    """0 exact, 1 prefix, 2 a word starts with it, 3 contains it, 4 letters in order (fuzzy), -1 none.
+    Both arguments lower-cased; the page script ranks the palette's commands the same way."""
+    if name == query:
+        return 0
+    if name.startswith(query):
+        return 1
+    position = name.find(query)
+    if position > 0:
+        if any(word.startswith(query) for word in _WORD_SPLIT.split(name)) or (
+                " " in query and _WORD_SPLIT.sub(" ", name).find(" " + query) >= 0):
+            return 2
+        return 3
+    letters = iter(name)
+    return 4 if all(ch in letters for ch in query if not ch.isspace()) else -1
 
 
-def _ranked(session: Session, *, query: str, limit: int, name: sa.ColumnElement, detail: sa.ColumnElement | None,
-            columns: Sequence[sa.ColumnElement], key: sa.ColumnElement, order: Sequence[sa.ColumnElement],
-            ) -> list[tuple[int, tuple]]:
-    """Rows in rank order, each row once, at most `limit`."""
-    seen: set[object] = set()
-    found: list[tuple[int, tuple]] = []
-    for rank, condition in _rank_conditions(name, detail, query):
-        if len(found) >= limit:
-            break
-        stmt = sa.select(key, *columns).where(condition).order_by(*order).limit(limit + len(found))
-        for row in session.execute(stmt):
-            if row[0] in seen:
+@dataclass(slots=True)
+class _Index:
+    """Every row's display fields, lower-cased once; rebuilt when the table's signature changes."""
+
+    signature: tuple
+    rows: list[tuple[str, str, str, str, str]]  # (name_lower, detail_lower, title, detail, url)
+    built_at: float = 0.0
+    names: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.names = [row[0] for row in self.rows]
+
+
+# Inserts and deletes change the signature at once; an edited name or title shows within this many seconds.
+INDEX_MAX_AGE = 120.0
+_indexes: dict[tuple[str, str], _Index] = {}
+_index_lock = threading.Lock()
+
+
+def _index(session: Session, kind: str, signature_stmt: sa.Select, load: Callable[[], list]) -> _Index:
+    """The in-process index of one table: rows are few and short (names, titles), so ranking them in
+    Python is faster and more predictable than six LIKE scans, and behaves the same on both databases."""
+    key = (str(session.get_bind().url), kind)
+    signature = tuple(session.execute(signature_stmt).one())
+    now = time.monotonic()
+
+    def fresh(index: _Index | None) -> bool:
+        return index is not None and index.signature == signature and now - index.built_at < INDEX_MAX_AGE
+
+    cached = _indexes.get(key)
+    if fresh(cached):
+        return cached  # type: ignore[return-value]
+    with _index_lock:
+        cached = _indexes.get(key)
+        if not fresh(cached):
+            cached = _Index(signature, load(), now)
+            _indexes[key] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, detail: bool) -> list[PaletteHit]:
+    """The `limit` best rows: tiers as `rank_name`, ties in the index's order. The candidate filters are
+    `in` tests and compiled patterns so 50,000 titles take a few milliseconds."""
+    query = query.strip()
+    if not query:
+        return []
+    names = index.names
+    word_start = re.compile(r"(?:^|[\s\-/_.:,])" + re.escape(query))
+    scored: list[tuple[int, int]] = []
+    for position in [i for i, name in enumerate(names) if query in name]:
+        name = names[position]
+        rank = 0 if name == query else 1 if name.startswith(query) else 2 if word_start.search(name) else 3
+        scored.append((rank, position))
+    if len(scored) < limit and (fuzzy or detail):
+        seen = {position for _, position in scored}
+        letters = [re.escape(ch) for ch in query if not ch.isspace()]
+        in_order = re.compile(".*?".join(letters)) if fuzzy and letters else None
+        for position, (name, detail_lower, *_rest) in enumerate(index.rows):
+            if position in seen:
                 continue
-            seen.add(row[0])
-            found.append((rank, tuple(row[1:])))
-            if len(found) >= limit:
-                break
-    return found
+            if in_order is not None and in_order.search(name):
+                scored.append((4, position))
+            elif detail and query in detail_lower:
+                scored.append((5, position))
+    return [PaletteHit(group, index.rows[p][2], index.rows[p][3], index.rows[p][4], rank)
+            for rank, p in heapq.nsmallest(limit, scored)]
 
 
 def search_tools(query: str, *, session: Session, limit: int = 8) -> list[PaletteHit]:
-    rows = _ranked(session, query=query, limit=limit, name=col(Tool.name), detail=col(Tool.tagline),
-                   columns=[col(Tool.slug), col(Tool.name), col(Tool.tagline)], key=col(Tool.id),
-                   order=[sa.func.length(col(Tool.name)), col(Tool.name)])
-    return [PaletteHit("tools", name, tagline, f"/tools/{slug}", rank) for rank, (slug, name, tagline) in rows]
+    """Tools by name (all five tiers) and tagline; ties: shorter, then alphabetical names first."""
+    def load() -> list:
+        rows = session.execute(sa.select(Tool.slug, Tool.name, Tool.tagline)).all()
+        rows.sort(key=lambda r: (len(r[1]), r[1].lower()))
+        return [(n.lower(), (t or "").lower(), n, t or "", f"/tools/{s}") for s, n, t in rows]
+
+    signature = sa.select(sa.func.count(), sa.func.max(col(Tool.id)))
+    return _best(_index(session, "tools", signature, load), query.lower(), "tools", limit, fuzzy=True, detail=True)
 
 
 def search_articles(query: str, *, session: Session, limit: int = 6) -> list[PaletteHit]:
-    rows = _ranked(session, query=query, limit=limit, name=col(Article.title), detail=col(Article.summary),
-                   columns=[col(Article.slug), col(Article.title), col(Article.category)], key=col(Article.id),
-                   order=[col(Article.published_at).desc()])
-    return [PaletteHit("news", title, category, f"/news/{slug}", rank) for rank, (slug, title, category) in rows]
+    """Stories by title (exact, prefix, word start, substring; newest first within a tier), then by
+    summary through the full-text index. Fuzzy matching is left out: long titles contain almost any
+    letters in order, so it would only add noise."""
+    def load() -> list:
+        rows = session.execute(sa.select(Article.slug, Article.title, Article.category)
+                               .order_by(col(Article.published_at).desc(), col(Article.id).desc())).all()
+        return [(t.lower(), "", t, c, f"/news/{s}") for s, t, c in rows]
+
+    signature = sa.select(sa.func.count(), sa.func.max(col(Article.id)))
+    hits = _best(_index(session, "articles", signature, load), query.lower(), "news", limit,
+                 fuzzy=False, detail=False)
+    if len(hits) < limit and len(query) >= 3:
+        hits += _articles_by_summary(query, session=session, limit=limit - len(hits),
+                                     exclude={h.url for h in hits})
+    return hits
+
+
+def _articles_by_summary(query: str, *, session: Session, limit: int, exclude: set[str]) -> list[PaletteHit]:
+    try:
+        from .search import article_match
+    except ImportError:
+        return []
+    match = article_match(query, session=session)
+    if match is None:
+        return []
+    stmt = match.apply(sa.select(Article.slug, Article.title, Article.category)).limit(limit + len(exclude))
+    found = []
+    for slug, title, category in session.execute(stmt):
+        url = f"/news/{slug}"
+        if url not in exclude and len(found) < limit:
+            found.append(PaletteHit("news", title, category, url, 5))
+    return found
 
 
 def search_categories(query: str, *, session: Session, limit: int = 4) -> list[PaletteHit]:
-    rows = _ranked(session, query=query, limit=limit, name=col(Category.name), detail=col(Category.description),
-                   columns=[col(Category.slug), col(Category.name), col(Category.description)],
-                   key=col(Category.slug), order=[col(Category.position)])
-    return [PaletteHit("categories", name, description, f"/tools?category={slug}", rank)
-            for rank, (slug, name, description) in rows]
+    def load() -> list:
+        rows = session.execute(sa.select(Category.slug, Category.name, Category.description)
+                               .order_by(col(Category.position), col(Category.name))).all()
+        return [(n.lower(), (d or "").lower(), n, d or "", f"/tools?category={s}") for s, n, d in rows]
+
+    signature = sa.select(sa.func.count(), sa.func.max(col(Category.name)))
+    return _best(_index(session, "categories", signature, load), query.lower(), "categories", limit,
+                 fuzzy=True, detail=True)
 
 
 ToolSearch = Callable[..., list[PaletteHit]]
