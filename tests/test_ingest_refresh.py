@@ -453,3 +453,14 @@ def test_at_most_two_requests_at_a_time_per_host_and_a_bounded_total(server: Fee
 
     asyncio.run(through_a_narrow_fetcher())
     assert server.max_in_flight == 1
+
+
+def test_a_byte_order_mark_outranks_a_wrong_charset_header(server: FeedServer, db: str) -> None:
+    url = add(db, server.feed("/utf16", "fp_enc_utf16le_bom.xml", content_type="application/rss+xml; charset=utf-8"))
+    assert outcome(refresh(db), url)["status"] == "ok"
+
+
+def test_a_feed_title_with_markup_becomes_plain_text(server: FeedServer, db: str) -> None:
+    url = add(db, server.feed("/jstitle", "fp_xss_javascript_uri_title.xml", content_type=ATOM))
+    refresh(db)
+    assert source_row(db, url).title == "safe"

@@ -18,6 +18,8 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from .clean import html_to_text
+
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.IGNORECASE | re.DOTALL)
 
 
@@ -123,6 +125,18 @@ def _entry(raw: Any, feed_base: str) -> ParsedEntry:
     )
 
 
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _without_charset(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip() or "application/xml"
+
+
+def _feedparser(content: bytes, headers: dict[str, str]) -> Any:
+    return feedparser.parse(io.BytesIO(content), response_headers=headers, sanitize_html=False,
+                            resolve_relative_uris=False)
+
+
 def parse_feed(content: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:
     """Entries of the feed in `content` (as fetched from `url` with `headers`), or `NotAFeed`."""
     headers = dict(headers or {})
@@ -131,8 +145,15 @@ def parse_feed(content: bytes, *, url: str, headers: dict[str, str] | None = Non
     response_headers = {k.lower(): v for k, v in headers.items()}
     response_headers["content-location"] = url
     response_headers.pop("content-encoding", None)  # httpx already decoded the body (as lemon24/reader does)
-    result = feedparser.parse(io.BytesIO(content), response_headers=response_headers,
-                              sanitize_html=False, resolve_relative_uris=False)
+    declared = response_headers.get("content-type", "")
+    if content.startswith(_BOMS) and "charset" in declared.lower():
+        response_headers["content-type"] = _without_charset(declared)  # a byte order mark outranks the header
+    result = _feedparser(content, response_headers)
+    if not (result.get("entries") or result.get("version")) and "charset" in response_headers.get("content-type", ""):
+        # The server's charset may be wrong: let the document's own declaration and sniffing decide.
+        retry = _feedparser(content, {**response_headers, "content-type": _without_charset(declared)})
+        if retry.get("entries") or retry.get("version"):
+            result = retry
     entries = result.get("entries") or []
     problem = result.get("bozo_exception") if result.get("bozo") else None
     if isinstance(problem, feedparser.NonXMLContentType) and result.get("version"):
@@ -151,8 +172,9 @@ def parse_feed(content: bytes, *, url: str, headers: dict[str, str] | None = Non
         ttl = int(str(feed.get("ttl", "")).strip()) if feed.get("ttl") else None
     except ValueError:
         ttl = None
+    feed_title = feed.get("title") or ""
     parsed = ParsedFeed(
-        title=feed.get("title") or "",
+        title=html_to_text(feed_title) if _is_html(feed.get("title_detail")) else " ".join(feed_title.split()),
         site_url=_http_url(feed.get("link") or "", url),
         ttl_minutes=ttl,
         version=result.get("version") or "",
