@@ -116,6 +116,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
 
 
 @pytest.fixture
+def postgres_url(migrated_templates: dict[str, str]) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database only (not set in the environment), for scale-out tests."""
+    if not POSTGRES_URL:
+        pytest.skip("AGENTOIRE_TEST_POSTGRES_URL is not set")
+    url, name = _create_postgres_database(template=migrated_templates["postgres"])
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(url, name)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An empty SQLite database only, for tests about SQLite itself or too slow to run twice."""
     url = f"sqlite:///{tmp_path / 'agentoire.db'}"

@@ -42,18 +42,24 @@ def feeds() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def scaled_app(postgres_url: str, redis_url: str, build_lock: None,
+def scaled_app(postgres_url: str, redis_url: str, app_server: AppServer,
                tmp_path: Path) -> Iterator[AppServer]:
+    """A second app on PostgreSQL + Redis. The built frontend in `.web` carries its server's port, so
+    the session's server steps aside while this one runs and is rebuilt and restarted afterwards."""
+    if app_server.reused:
+        pytest.skip("the session reuses a server started by hand; this test must stop and restart it")
+    app_server.stop()
     env = dict(os.environ)
     env.update({"AGENTOIRE_DB_URL": postgres_url, "REDIS_URL": redis_url,
                 "AGENTOIRE_REFRESH_SECONDS": str(REFRESH_SECONDS),
                 "PATH": str(VENV_BIN) + os.pathsep + env.get("PATH", "")})
     server = AppServer(db_url=postgres_url, port=free_port(), log_path=tmp_path / "serve.log", env=env)
-    server.start()
     try:
+        server.start()
         yield server
     finally:
         server.stop()
+        app_server.start()
 
 
 def _article_count(db_url: str) -> int:
