@@ -32,6 +32,7 @@ class Route:
     gzip: bool = False
     delay: float = 0.0
     endless: bool = False
+    drip: bool = False  # a few bytes every 0.2 s, forever: never stalls long enough for a read timeout
     stall_after: int | None = None  # send this many body bytes, then hang
     stall_seconds: float = 30.0
 
@@ -121,8 +122,8 @@ class FeedServer:
             headers["ETag"] = route.etag
         if route.last_modified:
             headers["Last-Modified"] = route.last_modified
-        if route.endless:
-            self._send_endless(handler, headers)
+        if route.endless or route.drip:
+            self._send_endless(handler, headers, drip=route.drip)
             return
         body = route.body
         if route.gzip:
@@ -143,17 +144,20 @@ class FeedServer:
         if status != 304:
             handler.wfile.write(body)
 
-    def _send_endless(self, handler: BaseHTTPRequestHandler, headers: dict[str, str]) -> None:
+    def _send_endless(self, handler: BaseHTTPRequestHandler, headers: dict[str, str], *, drip: bool) -> None:
         handler.send_response(200)
         for name, value in headers.items():
             handler.send_header(name, value)
         handler.send_header("Connection", "close")
         handler.end_headers()
-        chunk = b"<item><title>again</title></item>" * 2000
+        chunk = b"<item><title>again</title></item>" * (1 if drip else 2000)
         try:
             handler.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel>')
             while not self._stop.is_set():
                 handler.wfile.write(chunk)
+                if drip:
+                    handler.wfile.flush()
+                    self._stop.wait(0.2)
         except OSError:
             pass
         handler.close_connection = True

@@ -464,3 +464,11 @@ def test_a_feed_title_with_markup_becomes_plain_text(server: FeedServer, db: str
     url = add(db, server.feed("/jstitle", "fp_xss_javascript_uri_title.xml", content_type=ATOM))
     refresh(db)
     assert source_row(db, url).title == "safe"
+
+
+def test_a_body_that_trickles_forever_hits_the_overall_time_limit(server: FeedServer, db: str) -> None:
+    url = add(db, server.route("/drip", drip=True, headers={"Content-Type": RSS}))
+    other = add(db, server.feed("/fine", "rd_full.rss"))
+    report = refresh(db, read_timeout=1.0, total_timeout=1.5)
+    assert "gave up after 1.5 s" in outcome(report, url)["error"]
+    assert outcome(report, other)["new"] == 5
