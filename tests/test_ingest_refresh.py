@@ -472,3 +472,20 @@ def test_a_body_that_trickles_forever_hits_the_overall_time_limit(server: FeedSe
     report = refresh(db, read_timeout=1.0, total_timeout=1.5)
     assert "gave up after 1.5 s" in outcome(report, url)["error"]
     assert outcome(report, other)["new"] == 5
+
+
+def test_a_json_feed_is_read_too(server: FeedServer, db: str) -> None:
+    import json
+
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "JSON desk", "items": [
+        {"id": "j1", "url": "/stories/1", "title": "Ollama ships a new release",
+         "content_html": "<p>Local models.<script>evil()</script></p>", "date_published": "2026-04-20T10:00:00+02:00"},
+        {"id": 2, "url": "https://json.example/2", "content_text": "No title, just text."}]}
+    url = add(db, server.route("/feed.json", json.dumps(feed), headers={"Content-Type": "application/feed+json"}))
+    assert outcome(refresh(db), url)["new"] == 2
+    by_guid = {a.guid: a for a in articles(db, url)}
+    assert by_guid["j1"].url == server.url("/stories/1")
+    assert by_guid["j1"].published_at == datetime(2026, 4, 20, 8, 0, tzinfo=UTC)
+    assert by_guid["j1"].content_html == "<p>Local models.</p>" and by_guid["j1"].category == "product"
+    assert by_guid["2"].title == "No title, just text."
+    assert source_row(db, url).title == "JSON desk"

@@ -14,7 +14,7 @@ from .fetch import Fetcher, FetchResult
 from .parse import HtmlPage, NotAFeed, parse_feed
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-              "text/xml", "application/feed+xml")
+              "text/xml", "application/feed+xml", "application/feed+json", "application/json")
 USUAL_PATHS = ("/feed", "/rss", "/feed.xml", "/rss.xml", "/atom.xml", "/index.xml")
 
 

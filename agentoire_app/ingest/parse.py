@@ -2,14 +2,15 @@
 
 feedparser's own sanitizer and relative-URL pass are turned off: `clean` does both (nh3, faster and with
 an explicit allowlist). A feed that is ill-formed but yields entries is kept with the reason in
-`ParsedFeed.warning`; an empty body, an HTML page or anything that is not RSS/Atom raises `NotAFeed`
-with a message that says which.
+`ParsedFeed.warning`; an empty body, an HTML page or anything that is not RSS/Atom (or JSON Feed, mapped
+here because feedparser 6.0 does not read it) raises `NotAFeed` with a message that says which.
 """
 
 from __future__ import annotations
 
 import calendar
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -137,11 +138,65 @@ def _feedparser(content: bytes, headers: dict[str, str]) -> Any:
                             resolve_relative_uris=False)
 
 
+def _json_date(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _json_str(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def parse_json_feed(content: bytes, *, url: str) -> ParsedFeed | None:
+    """A JSON Feed (jsonfeed.org, versions 1 and 1.1), or None when the body is not one.
+
+    feedparser 6.0 reads only XML feeds; JSON Feed is simple enough to map here.
+    """
+    try:
+        data = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or not _json_str(data.get("version")).startswith("https://jsonfeed.org/version/"):
+        return None
+    entries = []
+    for item in data.get("items") or ():
+        if not isinstance(item, dict):
+            continue
+        link = _http_url(_json_str(item.get("url")) or _json_str(item.get("external_url")), url)
+        html_content = _json_str(item.get("content_html"))
+        text_content = _json_str(item.get("content_text"))
+        summary = _json_str(item.get("summary"))
+        entries.append(ParsedEntry(
+            guid=_json_str(item.get("id")) if not isinstance(item.get("id"), int) else str(item["id"]),
+            link=link,
+            title=_json_str(item.get("title")).replace("&", "&amp;").replace("<", "&lt;"),
+            content=html_content or text_content,
+            content_is_html=bool(html_content),
+            summary=summary,
+            summary_is_html=False,
+            base_url=link or url,
+            published=_json_date(item.get("date_published")),
+            updated=_json_date(item.get("date_modified")),
+        ))
+    return ParsedFeed(title=" ".join(_json_str(data.get("title")).split()),
+                      site_url=_http_url(_json_str(data.get("home_page_url")), url), ttl_minutes=None,
+                      entries=entries, version="json")
+
+
 def parse_feed(content: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:
     """Entries of the feed in `content` (as fetched from `url` with `headers`), or `NotAFeed`."""
     headers = dict(headers or {})
     if not content.strip():
         raise NotAFeed("empty body: the server sent nothing")
+    if content.lstrip()[:1] == b"{":
+        json_feed = parse_json_feed(content, url=url)
+        if json_feed is not None:
+            return json_feed
     response_headers = {k.lower(): v for k, v in headers.items()}
     response_headers["content-location"] = url
     response_headers.pop("content-encoding", None)  # httpx already decoded the body (as lemon24/reader does)
