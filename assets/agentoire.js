@@ -398,13 +398,12 @@
     run(trigger.dataset.action);
   });
 
-  // Each page mount republishes the bridge: the page changed, so reset per-page state.
+  // Each page mount republishes the bridge: the page changed, so reset per-page state (the bridge itself
+  // asks for fresh status counts on mount and whenever the socket reconnects).
   window.addEventListener("agentoire:bridge", () => {
     cursor = -1;
     if (openOverlay && openOverlay.name === "help") { openOverlay = null; document.documentElement.classList.remove("ag-modal-open"); }
-    refreshStatus();
   });
-  if (bridge()) refreshStatus();
 
   window.agentoire = { run, keymap: KEYMAP, search };
 })();

@@ -11,7 +11,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.event import EventChain
 from reflex_base.utils.imports import ImportVar
-from reflex_base.vars.base import LiteralVar, Var
+from reflex_base.vars.base import LiteralVar, Var, VarData
+from reflex_components_core.core.banner import connect_errors
 
 from ..state.status import StatusState
 
@@ -33,6 +34,16 @@ class Bridge(rx.Fragment):
 
     def add_hooks(self) -> list[str | Var]:
         refresh = _refresh_status_js()
+        # When the socket (re)connects, a restarted server has fresh state: ask for the counts again.
+        reconnected = Var(
+            _js_expr=f"""useEffect(() => {{
+  if ({connect_errors!s}.length === 0 && window.agentoireBridge) {{
+    const agMidnight = new Date(); agMidnight.setHours(0, 0, 0, 0);
+    window.agentoireBridge.refreshStatus(agMidnight.toISOString());
+  }}
+}}, [{connect_errors!s}.length === 0])""",
+            _var_data=VarData.merge(connect_errors._get_all_var_data(), refresh._get_all_var_data()),
+        )
         return [
             "const agNavigate = useNavigate();",
             "const agColorMode = useContext(ColorModeContext);",
@@ -48,6 +59,7 @@ class Bridge(rx.Fragment):
 }}, [agNavigate, agColorMode])""",
                 _var_data=refresh._get_all_var_data(),
             ),
+            reconnected,
         ]
 
 

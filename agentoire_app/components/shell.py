@@ -12,10 +12,13 @@ from .status_bar import status_bar
 NAV = (("news", "/news"), ("tools", "/tools"), ("submit", "/submit"))
 
 
-def link(*children: rx.Component | str, href: str | rx.Var, **props) -> rx.Component:  # type: ignore[no-untyped-def]
-    """A client-side link (react-router) that looks like our text, not like a Radix link."""
-    class_name = props.pop("class_name", "")
-    return rx.link(*children, href=href, class_name=f"ag-link {class_name}".strip(), underline="none", **props)
+def link(*children: rx.Component | str, href: str | rx.Var, inline: bool = False, **props) -> rx.Component:  # type: ignore[no-untyped-def]
+    """A client-side link (react-router) that looks like our text, not like a Radix link.
+
+    `inline=True` for a link inside a line of text: underlined, so it is not told apart by colour alone."""
+    class_name = props.pop("class_name", "") + (" ag-inline-link" if inline else "")
+    return rx.link(*children, href=href, class_name=f"ag-link {class_name}".strip(),
+                   underline="always" if inline else "none", **props)
 
 
 def masthead() -> rx.Component:

@@ -12,7 +12,7 @@ from . import page
 def _article() -> rx.Component:
     return rx.el.article(
         rx.el.nav(
-            link("← news", href="/news", class_name="ag-crumb-link"),
+            link("← news", href="/news", inline=True, class_name="ag-crumb-link"),
             rx.el.span("/", ArticleState.title.lower(), class_name="ag-crumb-title"),
             aria_label="breadcrumb",
             class_name="ag-crumb",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from agentoire_app.components.keymap import KEYMAP, keymap_config
@@ -334,7 +332,7 @@ def test_status_bar_goes_reconnecting_when_the_server_stops_and_live_when_it_ret
         timeout=30000)
     app_server.start()
     wait_live(page, timeout=120000)
-    assert re.fullmatch(r"\d+ tools", page.get_by_test_id("status-tools").inner_text())
+    page.wait_for_function("/^\\d+ tools$/.test(document.querySelector('[data-testid=status-tools]').textContent)")
 
 
 def test_tool_counts_change_live(open_page, app_server) -> None:
