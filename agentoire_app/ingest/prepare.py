@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .categorize import CATEGORY_DESCRIPTIONS, categorize
+from .categorize import CATEGORY_DESCRIPTIONS, PRACTITIONER_HINTS, categorize
 from .clean import clean_html, html_to_text, shorten, text_to_html
 from .mentions import ToolMatcher
 from .parse import ParsedEntry
@@ -83,7 +83,8 @@ def practitioner_notes(category: str, reason: str, tool_ids: list[int], catalog:
     parts = ['<p class="auto-notes-label"><em>Automatic notes: derived from the story\'s wording and our '
              "tool catalog, not written by an editor.</em></p>",
              f"<p>Kind of news: <strong>{html.escape(category)}</strong> ({html.escape(description)}); "
-             f"filed so because {html.escape(reason)}.</p>"]
+             f"filed so because {html.escape(reason)}.</p>",
+             f"<p>For practitioners: {html.escape(PRACTITIONER_HINTS.get(category, ''))}</p>"]
     refs = [catalog.tools[t] for t in tool_ids if t in catalog.tools]
     if refs:
         links = ", ".join(
