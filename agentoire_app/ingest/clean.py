@@ -49,8 +49,10 @@ _state = threading.local()
 def _resolve_url(element: str, attribute: str, value: str) -> str | None:
     if attribute not in ("href", "src"):
         return value
-    base = getattr(_state, "base", "") or ""
     value = value.strip()
+    if value.startswith(("https://", "http://")) and " " not in value:
+        return value  # already absolute http(s), allowed for links and images alike
+    base = getattr(_state, "base", "") or ""
     try:
         absolute = urljoin(base, value) if base else value
         scheme = urlsplit(absolute).scheme.lower()
