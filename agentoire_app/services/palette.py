@@ -64,6 +64,7 @@ class _Index:
     signature: tuple
     rows: list[tuple[str, str, str, str, str]]  # (name_lower, detail_lower, title, detail, url)
     built_at: float = 0.0
+    checked_at: float = 0.0
     names: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -72,6 +73,7 @@ class _Index:
 
 # Inserts and deletes change the signature at once; an edited name or title shows within this many seconds.
 INDEX_MAX_AGE = 120.0
+SIGNATURE_EVERY = 1.0
 _indexes: dict[tuple[str, str], _Index] = {}
 _index_lock = threading.Lock()
 
@@ -80,8 +82,13 @@ def _index(session: Session, kind: str, signature_stmt: sa.Select, load: Callabl
     """The in-process index of one table: rows are few and short (names, titles), so ranking them in
     Python is faster and more predictable than six LIKE scans, and behaves the same on both databases."""
     key = (str(session.get_bind().url), kind)
-    signature = tuple(session.execute(signature_stmt).one())
     now = time.monotonic()
+    cached = _indexes.get(key)
+    if cached is not None and now - cached.checked_at < SIGNATURE_EVERY:
+        return cached  # someone typing: one look at the table per second is plenty
+    signature = tuple(session.execute(signature_stmt).one())
+    if cached is not None:
+        cached.checked_at = now
 
     def fresh(index: _Index | None) -> bool:
         return index is not None and index.signature == signature and now - index.built_at < INDEX_MAX_AGE
@@ -92,7 +99,7 @@ def _index(session: Session, kind: str, signature_stmt: sa.Select, load: Callabl
     with _index_lock:
         cached = _indexes.get(key)
         if not fresh(cached):
-            cached = _Index(signature, load(), now)
+            cached = _Index(signature, load(), now, now)
             _indexes[key] = cached
     return cached  # type: ignore[return-value]
 
