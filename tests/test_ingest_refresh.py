@@ -36,6 +36,13 @@ def db(db_url: str) -> str:
     return db_url
 
 
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> str:
+    """For specifications about parsing and the wire, where the database kind does not matter."""
+    upgrade_schema(sqlite_url)
+    return sqlite_url
+
+
 def add(db_url: str, url: str, **kwargs: Any) -> str:
     with session_scope(db_url) as session:
         source, _ = add_source(url, session=session, **kwargs)
@@ -79,8 +86,9 @@ def outcome(report: RefreshReport, url: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("filename", ["mf_dustri_large.atom", "mf_golem_iso8859-1.xml", "rd_full.rss",
                                       "mf_heise_rss090_rdf.xml", "mf_bbc_urdu_utf8.xml", "rd_empty.rss"])
-def test_entry_counts_match_what_feedparser_finds_in_the_same_file(server: FeedServer, db: str,
+def test_entry_counts_match_what_feedparser_finds_in_the_same_file(server: FeedServer, sqlite_db: str,
                                                                    filename: str) -> None:
+    db = sqlite_db
     url = add(db, server.feed("/" + filename, filename))
     expected = len(feedparser.parse((FEEDS / filename).read_bytes()).entries)
     report = refresh(db)
@@ -359,8 +367,9 @@ def test_an_ill_formed_feed_with_entries_is_kept_and_the_reason_recorded(server:
     ("mf_cerclepsy_undeclared_latin1.xml", "application/xml", "Perturbateurs endocriniens"),
     ("mf_bbc_urdu_utf8.xml", "text/xml", "امریکی"),
 ])
-def test_wrong_and_missing_charsets_still_give_readable_text(server: FeedServer, db: str, filename: str,
+def test_wrong_and_missing_charsets_still_give_readable_text(server: FeedServer, sqlite_db: str, filename: str,
                                                              content_type: str, needle: str) -> None:
+    db = sqlite_db
     url = add(db, server.feed("/enc", filename, content_type=content_type))
     refresh(db)
     assert any(needle in a.title for a in articles(db, url))
@@ -440,7 +449,8 @@ def test_a_big_refresh_parses_in_worker_processes_with_the_same_result(server: F
     assert not [r for r in caplog.records if "parse workers" in r.getMessage()]  # no fallback to threads
 
 
-def test_at_most_two_requests_at_a_time_per_host_and_a_bounded_total(server: FeedServer, db: str) -> None:
+def test_at_most_two_requests_at_a_time_per_host_and_a_bounded_total(server: FeedServer, sqlite_db: str) -> None:
+    db = sqlite_db
     for i in range(6):
         add(db, server.feed(f"/host/{i}", "rd_full.rss", delay=0.2))
     refresh(db)
@@ -466,7 +476,8 @@ def test_a_feed_title_with_markup_becomes_plain_text(server: FeedServer, db: str
     assert source_row(db, url).title == "safe"
 
 
-def test_a_body_that_trickles_forever_hits_the_overall_time_limit(server: FeedServer, db: str) -> None:
+def test_a_body_that_trickles_forever_hits_the_overall_time_limit(server: FeedServer, sqlite_db: str) -> None:
+    db = sqlite_db
     url = add(db, server.route("/drip", drip=True, headers={"Content-Type": RSS}))
     other = add(db, server.feed("/fine", "rd_full.rss"))
     report = refresh(db, read_timeout=1.0, total_timeout=1.5)
