@@ -354,3 +354,15 @@ def test_tool_counts_change_live(open_page, app_server) -> None:
         with session_scope(app_server.db_url) as session:
             probe = session.exec(__import__("sqlmodel").select(Tool).where(Tool.slug == "live-count-probe")).one()
             session.delete(probe)
+
+
+def test_help_opens_after_the_palette_closes(open_page) -> None:
+    page = open_page("/")
+    _open_palette(page)
+    page.keyboard.type("open")
+    page.keyboard.press("Escape")
+    page.get_by_test_id("palette").wait_for(state="hidden")
+    page.keyboard.press("?")
+    page.get_by_test_id("help-dialog").wait_for(state="visible")
+    page.keyboard.press("?")
+    page.get_by_test_id("help-dialog").wait_for(state="hidden")
