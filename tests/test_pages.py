@@ -73,3 +73,15 @@ def test_palette_search_escapes_like_wildcards(session) -> None:
     session.commit()
     assert palette_search("%", session=session) == []
     assert palette_search("   ", session=session) == []
+
+
+def test_news_empty_state_names_each_sources_state_and_reason() -> None:
+    from agentoire_app.models import Source
+    from agentoire_app.state.news import _source_state
+
+    assert _source_state(Source(url="https://a.example/feed", title="A"))["state"] == "not fetched yet"
+    failing = _source_state(Source(url="https://b.example/feed", last_status="error", last_error="HTTP 503"))
+    assert failing == {"name": "b.example", "url": "https://b.example/feed", "state": "failing",
+                       "reason": "HTTP 503"}
+    assert _source_state(Source(url="https://c.example/feed", last_status="ok"))["state"] == "ok"
+    assert _source_state(Source(url="https://d.example/feed", retired=True))["state"] == "retired"
