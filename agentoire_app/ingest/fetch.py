@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import ipaddress
 import socket
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -27,13 +26,6 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..models import utcnow
-
-try:
-    import sniffio  # noqa: F401
-except ImportError:
-    # httpcore asks for sniffio on every request and, when it is missing, repeats a failing import that
-    # scans sys.path each time (about 1.5 ms per request). Caching the absence makes that import fail fast.
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 USER_AGENT = "agentoire/0.1 (AI news desk feed refresher; +https://github.com/agentoire/agentoire)"
 ACCEPT = ("application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "
