@@ -89,6 +89,8 @@
   function closeOverlay() {
     if (!openOverlay) return false;
     const { element, restore } = openOverlay;
+    // Move focus out before hiding: a hidden focused input would keep receiving keys for a moment.
+    if (element.contains(document.activeElement)) document.activeElement.blur();
     element.hidden = true;
     document.documentElement.classList.remove("ag-modal-open");
     openOverlay = null;
@@ -287,23 +289,36 @@
   }
 
   // ---------------------------------------------------------------- list cursor (j / k)
-  let cursor = -1;
+  // The cursor belongs to one visit of one list: a navigation (even back to the same path, whose old
+  // DOM React may still be showing) starts it afresh.
+  let navigations = 0;
+  const pushState = history.pushState;
+  history.pushState = function (...args) { navigations += 1; return pushState.apply(this, args); };
+  window.addEventListener("popstate", () => { navigations += 1; });
+  let cursorVisit = -1;
   const rows = () => $$("main [data-testid='news-item'], main [data-testid='tool-item']");
+
+  function currentRow(all) {
+    if (cursorVisit !== navigations) return -1;
+    return all.findIndex((row) => row.getAttribute("aria-current") === "true");
+  }
 
   function moveCursor(step) {
     const all = rows();
     if (all.length === 0) return;
-    const current = all.findIndex((row) => row.getAttribute("aria-current") === "true");
-    cursor = current === -1 ? (step > 0 ? 0 : all.length - 1) : Math.max(0, Math.min(all.length - 1, current + step));
+    const current = currentRow(all);
+    const next = current === -1 ? (step > 0 ? 0 : all.length - 1) : Math.max(0, Math.min(all.length - 1, current + step));
+    cursorVisit = navigations;
     all.forEach((row, i) => {
-      if (i === cursor) row.setAttribute("aria-current", "true");
+      if (i === next) row.setAttribute("aria-current", "true");
       else row.removeAttribute("aria-current");
     });
-    all[cursor].scrollIntoView({ block: "nearest" });
+    all[next].scrollIntoView({ block: "nearest" });
   }
 
   function openRow() {
-    const row = rows().find((r) => r.getAttribute("aria-current") === "true");
+    const all = rows();
+    const row = all[currentRow(all)];
     const link = row && $("a[href]", row);
     if (link) link.click();
   }
@@ -401,7 +416,6 @@
   // Each page mount republishes the bridge: the page changed, so reset per-page state (the bridge itself
   // asks for fresh status counts on mount and whenever the socket reconnects).
   window.addEventListener("agentoire:bridge", () => {
-    cursor = -1;
     if (openOverlay && openOverlay.name === "help") { openOverlay = null; document.documentElement.classList.remove("ag-modal-open"); }
   });
 

@@ -86,6 +86,7 @@ def test_j_k_move_a_visible_cursor_and_enter_or_o_open(open_page) -> None:
     assert rows.nth(0).get_attribute("aria-current") == "true"
     page.keyboard.press("Enter")
     _wait_path(page, f"/news/{NEWER_ARTICLE['slug']}")
+    page.get_by_test_id("article-title").wait_for()
     page.keyboard.press("u")
     _wait_path(page, "/news")
     rows.first.wait_for()
