@@ -38,6 +38,9 @@ def test_every_page_wears_the_shell(open_page, page_errors, path: str) -> None:
     bar = page.get_by_test_id("status-bar")
     assert bar.is_visible()
     assert page.get_by_test_id("status-connection").inner_text() == "live"
+    # The counts arrive in the first event after the socket connects (the reader's local midnight
+    # travels with it), a moment after `live`.
+    page.wait_for_function("!document.querySelector('[data-testid=status-tools]').textContent.startsWith('…')")
     assert re.fullmatch(r"\d+ tools", page.get_by_test_id("status-tools").inner_text())
     assert re.fullmatch(r"\d+ added today", page.get_by_test_id("status-added-today").inner_text())
     date = page.get_by_test_id("status-date")
