@@ -107,9 +107,10 @@ def feeds_import(args: argparse.Namespace) -> int:
 
 def feeds_export(args: argparse.Namespace) -> int:
     from ..db import session_scope
-    from ..ingest.sources import export_opml
+    from ..models import utcnow
+    from ..services.feeds_out import sources_opml
     from ..services.sources import list_sources
 
     with session_scope() as session:
-        sys.stdout.write(export_opml(list_sources(session=session)))
+        sys.stdout.write(sources_opml(list_sources(session=session), now=utcnow()))
     return 0

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from sqlmodel import Session
 
-from ..models import Source
 from ..services.sources import count_sources, insert_sources_ignoring_duplicates
 
 DEFAULT_SOURCES_OPML = Path(__file__).resolve().parent / "data" / "default_sources.opml"
@@ -44,23 +41,6 @@ def import_opml(data: bytes, *, session: Session, added_by: str = "operator") ->
     rows = parse_opml(data)
     added = insert_sources_ignoring_duplicates(rows, session=session, added_by=added_by)
     return added, len(rows) - added
-
-
-def export_opml(sources: Iterable[Source], *, title: str = "agentoire sources") -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
-             f"  <head><title>{_escape(title)}</title></head>", "  <body>"]
-    for source in sources:
-        label = source.title or source.url
-        attrs = f'type="rss" text={quoteattr(label)} title={quoteattr(label)} xmlUrl={quoteattr(source.url)}'
-        if source.site_url:
-            attrs += f" htmlUrl={quoteattr(source.site_url)}"
-        lines.append(f"    <outline {attrs}/>")
-    lines += ["  </body>", "</opml>"]
-    return "\n".join(lines) + "\n"
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def load_default_sources(*, session: Session) -> int:
