@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ..components import layout, link, loading, page_heading
+from ..components.filters import directory_styles
 from ..state.tools_compare import MAX_COMPARED, ToolsCompareState
 from . import page
-from .tools import directory_styles
 
 S = ToolsCompareState
 ROWS = (("tagline", "tagline"), ("category", "category"), ("tags", "tags"), ("pricing", "pricing"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ..components import layout, link, page_heading
+from ..components.filters import directory_styles
 from ..state.submit import ModerateState
 from . import page
-from .tools import directory_styles
 
 S = ModerateState
 

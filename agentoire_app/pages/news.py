@@ -1,12 +1,16 @@
-"""`/news`: every story, newest first; with none yet, what each source is doing instead of a blank page."""
+"""`/news`: every story, newest first, or the best matches for a search (the same full-text search as
+`/tools` and the palette); a category filter; with no story yet, what each source is doing instead."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from ..components import layout, loading, news_list, page_heading
+from ..components.filters import directory_styles, filter_option, filter_select, pager, search_box
 from ..state.news import NewsState
 from . import page
+
+S = NewsState
 
 
 def _source_row(source: rx.Var) -> rx.Component:
@@ -22,11 +26,11 @@ def _empty() -> rx.Component:
     return rx.el.section(
         rx.el.p("No stories yet.", class_name="ag-lead"),
         rx.cond(
-            NewsState.sources.length() > 0,
+            S.sources.length() > 0,
             rx.fragment(
                 rx.el.p("The news desk pulls these sources; stories appear here after their first successful "
                         "fetch (`agentoire refresh --once` fetches now).", class_name="ag-muted"),
-                rx.el.ul(rx.foreach(NewsState.sources, _source_row), class_name="ag-sources"),
+                rx.el.ul(rx.foreach(S.sources, _source_row), class_name="ag-sources"),
             ),
             rx.el.p("No news sources are configured. Add one with `agentoire feeds add URL`.",
                     class_name="ag-muted"),
@@ -36,13 +40,41 @@ def _empty() -> rx.Component:
     )
 
 
-@page("/news", title="news", on_load=NewsState.load)
+def _filters() -> rx.Component:
+    return rx.el.form(
+        search_box(S.q, S.search, placeholder="words in titles and summaries…", aria_label="search news"),
+        filter_select("category", "category", S.category, S.set_category, [
+            filter_option("", "every category"),
+            rx.foreach(S.categories, lambda c: filter_option(c, c)),
+        ]),
+        on_submit=rx.prevent_default,
+        role="search",
+        class_name="ag-filters",
+        data_testid="news-filters",
+    )
+
+
+def _nothing_matches() -> rx.Component:
+    return rx.el.p("No stories match. ", rx.el.a("Show every story", href="/news", class_name="ag-link"),
+                   class_name="ag-muted", data_testid="news-no-match")
+
+
+@page("/news", title="news", on_load=NewsState.load,
+      description="AI news from the press and the labs, filed by category and linked to the tools it mentions.")
 def news() -> rx.Component:
     return layout(
+        directory_styles(),
         page_heading("news"),
+        _filters(),
         rx.cond(
-            NewsState.articles.length() > 0,
-            news_list(NewsState.articles),
-            rx.cond(NewsState.loaded, _empty(), loading()),
+            S.articles.length() > 0,
+            rx.fragment(
+                news_list(S.articles),
+                pager(S.prev_href, S.next_href, rx.el.span("page ", S.page, class_name="ag-meta"),
+                      testid_prefix="news"),
+            ),
+            rx.cond(S.loaded,
+                    rx.cond((S.q != "") | (S.category != "") | (S.page > 1), _nothing_matches(), _empty()),
+                    loading()),
         ),
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from ..components import layout, link, page_heading
+from ..components.filters import directory_styles
 from ..services.submissions import LIMITS
 from ..state.submit import SubmitState
 from . import page
-from .tools import directory_styles
 
 S = SubmitState
 

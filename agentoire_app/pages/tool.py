@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ..components import layout, link, loading, not_found
+from ..components.filters import directory_styles
 from ..state.tools_detail import ToolDetailState
 from . import page
-from .tools import directory_styles
 
 S = ToolDetailState
 

@@ -5,63 +5,36 @@ from __future__ import annotations
 import reflex as rx
 
 from ..components import layout, link, loading, page_heading
+from ..components.filters import directory_styles, filter_option, filter_select, pager, search_box
 from ..state.tools_list import SORT_LABELS, ToolsListState
 from . import page
 
 S = ToolsListState
 
 
-def directory_styles() -> rx.Component:
-    """The directory's own stylesheet (assets/directory.css), beside the shell's."""
-    return rx.el.link(rel="stylesheet", href="/directory.css")
-
-
-def _select(label: str, name: str, value: rx.Var, on_change, options: rx.Component | list[rx.Component],  # type: ignore[no-untyped-def]
-            ) -> rx.Component:
-    return rx.el.label(
-        rx.el.span(label, class_name="ag-filter-label"),
-        rx.el.select(*(options if isinstance(options, list) else [options]), name=name, value=value,
-                     on_change=on_change, class_name="ag-select", data_filter=name),
-        class_name="ag-filter",
-    )
-
-
-def _option(value: str | rx.Var, label: str | rx.Var) -> rx.Component:
-    return rx.el.option(label, value=value)
-
-
 def filters() -> rx.Component:
     return rx.el.form(
-        rx.el.label(
-            rx.el.span("search", class_name="ag-filter-label"),
-            rx.debounce_input(
-                rx.el.input(type="search", name="q", value=S.q, on_change=S.search, placeholder="name, tag, words…",
-                            auto_complete="off", spell_check=False, data_page_search="true",
-                            aria_label="search tools", class_name="ag-input ag-search"),
-                debounce_timeout=250,
-            ),
-            class_name="ag-filter ag-filter-wide",
-        ),
-        _select("category", "category", S.category, S.set_category, [
-            _option("", "all categories"),
-            rx.foreach(S.categories, lambda c: _option(c["slug"], c["name"])),
+        search_box(S.q, S.search, placeholder="name, tag, words…", aria_label="search tools"),
+        filter_select("category", "category", S.category, S.set_category, [
+            filter_option("", "all categories"),
+            rx.foreach(S.categories, lambda c: filter_option(c["slug"], c["name"])),
         ]),
-        _select("tag", "tag", S.tag, S.set_tag, [
-            _option("", "any tag"),
-            rx.foreach(S.tags, lambda t: _option(t["tag"], t["tag"])),
+        filter_select("tag", "tag", S.tag, S.set_tag, [
+            filter_option("", "any tag"),
+            rx.foreach(S.tags, lambda t: filter_option(t["tag"], t["tag"])),
         ]),
-        _select("pricing", "pricing", S.pricing, S.set_pricing, [
-            _option("", "any pricing"),
-            rx.foreach(S.pricings, lambda p: _option(p, p)),
+        filter_select("pricing", "pricing", S.pricing, S.set_pricing, [
+            filter_option("", "any pricing"),
+            rx.foreach(S.pricings, lambda p: filter_option(p, p)),
         ]),
-        _select("licence", "open_source", S.open_source, S.set_open_source, [
-            _option("", "open or closed"), _option("1", "open source"), _option("0", "closed source"),
+        filter_select("licence", "open_source", S.open_source, S.set_open_source, [
+            filter_option("", "open or closed"), filter_option("1", "open source"), filter_option("0", "closed source"),
         ]),
-        _select("added", "new", S.new, S.set_new, [
-            _option("", "any time"), _option("today", "new today"), _option("week", "new this week"),
+        filter_select("added", "new", S.new, S.set_new, [
+            filter_option("", "any time"), filter_option("today", "new today"), filter_option("week", "new this week"),
         ]),
-        _select("sort", "sort", S.sort, S.set_sort, [
-            _option(key, label) for key, label in SORT_LABELS.items()
+        filter_select("sort", "sort", S.sort, S.set_sort, [
+            filter_option(key, label) for key, label in SORT_LABELS.items()
         ]),
         on_submit=rx.prevent_default,
         role="search",
@@ -105,15 +78,8 @@ def _summary() -> rx.Component:
 
 
 def _pager() -> rx.Component:
-    return rx.el.nav(
-        rx.cond(S.prev_href != "", link("← previous", href=S.prev_href, data_testid="tools-prev", rel="prev"),
-                rx.el.span("")),
-        rx.el.span(S.page, " / ", S.pages, class_name="ag-meta"),
-        rx.cond(S.next_href != "", link("next →", href=S.next_href, data_testid="tools-next", rel="next"),
-                rx.el.span("")),
-        aria_label="pages",
-        class_name="ag-pager",
-    )
+    return pager(S.prev_href, S.next_href, rx.el.span(S.page, " / ", S.pages, class_name="ag-meta"),
+                 testid_prefix="tools")
 
 
 @page("/tools", title="tools", on_load=ToolsListState.load,

@@ -21,3 +21,9 @@ class HomeState(rx.State):
             self.articles = [article_row(a, s) for a, s in list_articles(session=session, limit=8)]
             self.tools = [tool_row(t) for t in list_tools(session=session, limit=8)]
         self.loaded = True
+
+    @rx.event
+    def refresh_live(self) -> None:
+        """New stories landed: reload the lists if the home page is the one being read."""
+        if self.loaded and str(self.router.url.path).rstrip("/") in ("", "/"):
+            self.load()

@@ -1,15 +1,34 @@
-"""The news list, and the state of each source for the empty page."""
+"""`/news`: stories newest first, or the best matches for a search; a category filter; and, with no story
+yet, the state of each source instead of a blank page.
+
+As on `/tools`, the URL is the state (`/news?q=…&category=…&page=…`): controls navigate and `load` (run on
+every location change, the back button included) reads it back. `refresh_live` reloads an open list when
+the status bar notices new stories (see `StatusState.refresh`).
+"""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import reflex as rx
 
 from ..db import session_scope
+from ..ingest.categorize import CATEGORY_DESCRIPTIONS
 from ..services.news import list_articles, list_sources
+from ..services.search import search_articles
 from ._format import source_name
 from .rows import article_row
 
 PAGE_SIZE = 50
+NEWS_CATEGORIES: tuple[str, ...] = tuple(CATEGORY_DESCRIPTIONS)
+
+
+def news_href(q: str = "", category: str = "", page: int = 1) -> str:
+    """`/news?…` with only the non-empty parameters, in a stable order."""
+    params = [(k, v) for k, v in (("q", q), ("category", category)) if v]
+    if page > 1:
+        params.append(("page", str(page)))
+    return "/news" + ("?" + urlencode(params) if params else "")
 
 
 def _source_state(source) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -27,11 +46,51 @@ def _source_state(source) -> dict[str, str]:  # type: ignore[no-untyped-def]
 class NewsState(rx.State):
     articles: list[dict[str, str]] = rx.field(default_factory=list)
     sources: list[dict[str, str]] = rx.field(default_factory=list)
+    categories: list[str] = rx.field(default_factory=lambda: list(NEWS_CATEGORIES))
+    q: str = ""
+    category: str = ""
+    page: int = 1
+    prev_href: str = ""
+    next_href: str = ""
     loaded: bool = False
 
     @rx.event
     def load(self) -> None:
+        params = self.router.url.query_parameters
+        self.q = str(params.get("q", "") or "").strip()[:200]
+        category = str(params.get("category", "") or "")
+        self.category = category if category in NEWS_CATEGORIES else ""
+        try:
+            self.page = max(1, min(int(str(params.get("page", "1") or "1")), 10_000))
+        except ValueError:
+            self.page = 1
+        offset = (self.page - 1) * PAGE_SIZE
         with session_scope() as session:
-            self.articles = [article_row(a, s) for a, s in list_articles(session=session, limit=PAGE_SIZE)]
-            self.sources = [] if self.articles else [_source_state(s) for s in list_sources(session=session)]
+            if self.q:
+                rows = search_articles(self.q, session=session, category=self.category or None,
+                                       limit=PAGE_SIZE + 1, offset=offset)
+            else:
+                rows = list_articles(session=session, category=self.category or None,
+                                     limit=PAGE_SIZE + 1, offset=offset)
+            self.articles = [article_row(a, s) for a, s in rows[:PAGE_SIZE]]
+            filtered = bool(self.q or self.category or self.page > 1)
+            self.sources = ([] if self.articles or filtered
+                            else [_source_state(s) for s in list_sources(session=session)])
+        self.prev_href = news_href(self.q, self.category, self.page - 1) if self.page > 1 else ""
+        self.next_href = news_href(self.q, self.category, self.page + 1) if len(rows) > PAGE_SIZE else ""
         self.loaded = True
+
+    @rx.event
+    def refresh_live(self) -> None:
+        """New stories landed: reload the list if it is the page being read."""
+        if self.loaded and str(self.router.url.path).rstrip("/") == "/news":
+            self.load()
+
+    @rx.event
+    def search(self, value: str):  # type: ignore[no-untyped-def]
+        # One history entry per search, not per keystroke.
+        return rx.redirect(news_href(value.strip()[:200], self.category), replace=True)
+
+    @rx.event
+    def set_category(self, value: str):  # type: ignore[no-untyped-def]
+        return rx.redirect(news_href(self.q, value if value in NEWS_CATEGORIES else ""))

@@ -7,7 +7,10 @@ from datetime import datetime
 import reflex as rx
 
 from ..db import session_scope
+from ..services.news import news_revision
 from ..services.stats import status_counts
+from .home import HomeState
+from .news import NewsState
 
 
 def _parse_day_start(value: str) -> datetime | None:
@@ -22,15 +25,27 @@ class StatusState(rx.State):
     tools: int = 0
     added_today: int = 0
     loaded: bool = False
+    news_revision: str = ""
 
     @rx.event
-    def refresh(self, day_start: str = "") -> None:
-        """Called by the page script on load and every few seconds while the page is visible."""
+    def refresh(self, day_start: str = ""):  # type: ignore[no-untyped-def]
+        """Called by the page script on load and every few seconds while the page is visible.
+
+        It also watches the news: when the refresher (in whichever process) stored stories since the last
+        look, the open news list or home page reloads, so readers see them without reloading the page.
+        """
         with session_scope() as session:
             counts = status_counts(session=session, day_start=_parse_day_start(day_start))
+            revision = news_revision(session=session)
         if counts["tools"] != self.tools:
             self.tools = counts["tools"]
         if counts["added_today"] != self.added_today:
             self.added_today = counts["added_today"]
         if not self.loaded:
             self.loaded = True
+        if revision != self.news_revision:
+            seen_before = bool(self.news_revision)
+            self.news_revision = revision
+            if seen_before:
+                return [NewsState.refresh_live, HomeState.refresh_live]
+        return None
