@@ -142,3 +142,9 @@ def session(db_url: str) -> Iterator[Session]:
     upgrade_schema(db_url)
     with Session(get_engine(db_url), expire_on_commit=False) as s:
         yield s
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an asyncio loop running in the main thread for
+    the whole session, and tests that call `asyncio.run` cannot run after it has started."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
