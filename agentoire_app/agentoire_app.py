@@ -7,6 +7,7 @@ import reflex as rx
 from .api.palette import build_palette_api
 from .api.routes import build_api
 from .components.keymap import keymap_script
+from .ingest.loop import refresh_loop
 from .pages import add_pages
 
 app = rx.App(
@@ -20,9 +21,4 @@ app = rx.App(
 )
 add_pages(app)
 
-try:
-    from .ingest.loop import refresh_loop
-except ImportError:  # the ingest package may not be there yet; the app still serves pages
-    refresh_loop = None
-if refresh_loop is not None:
-    app.register_lifespan_task(refresh_loop)
+app.register_lifespan_task(refresh_loop)

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -82,22 +83,27 @@ class Match:
         return stmt.where(self.condition)
 
 
-def tool_match(query: str, *, session: Session) -> Match | None:
-    """SQL for "tools matching `query`", or None when the query has no searchable word."""
+def _match(table: str, key: Any, bm25: str, query: str, *, session: Session) -> Match | None:
+    """Rows of `table` matching `query`: its tsvector on PostgreSQL, its `<table>_fts` FTS5 table on SQLite."""
     terms = query_terms(query)
     if not terms:
         return None
     if _is_postgres(session):
         ts = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery(terms))
-        vector = sa.literal_column("tool.search_vector")
+        vector = sa.literal_column(f"{table}.search_vector")
         return Match(score=sa.func.ts_rank(vector, ts), condition=vector.op("@@")(ts))
     hits = (
-        sa.select(sa.literal_column("rowid").label("id"), sa.literal_column(_TOOL_BM25).label("bm25"))
-        .select_from(sa.text("tool_fts"))
-        .where(sa.literal_column("tool_fts").op("MATCH")(fts5_query(terms)))
-        .subquery("tool_hits")
+        sa.select(sa.literal_column("rowid").label("id"), sa.literal_column(bm25).label("bm25"))
+        .select_from(sa.text(f"{table}_fts"))
+        .where(sa.literal_column(f"{table}_fts").op("MATCH")(fts5_query(terms)))
+        .subquery(f"{table}_hits")
     )
-    return Match(score=-hits.c.bm25, hits=hits, key=col(Tool.id))
+    return Match(score=-hits.c.bm25, hits=hits, key=key)
+
+
+def tool_match(query: str, *, session: Session) -> Match | None:
+    """SQL for "tools matching `query`", or None when the query has no searchable word."""
+    return _match("tool", col(Tool.id), _TOOL_BM25, query, session=session)
 
 
 def name_tier(query: str) -> ColumnElement[int]:
@@ -192,20 +198,7 @@ def search_tools(query: str, *, session: Session, category: str | None = None, t
 
 def article_match(query: str, *, session: Session) -> Match | None:
     """SQL for "articles matching `query`", or None when the query has no searchable word."""
-    terms = query_terms(query)
-    if not terms:
-        return None
-    if _is_postgres(session):
-        ts = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery(terms))
-        vector = sa.literal_column("article.search_vector")
-        return Match(score=sa.func.ts_rank(vector, ts), condition=vector.op("@@")(ts))
-    hits = (
-        sa.select(sa.literal_column("rowid").label("id"), sa.literal_column(_ARTICLE_BM25).label("bm25"))
-        .select_from(sa.text("article_fts"))
-        .where(sa.literal_column("article_fts").op("MATCH")(fts5_query(terms)))
-        .subquery("article_hits")
-    )
-    return Match(score=-hits.c.bm25, hits=hits, key=col(Article.id))
+    return _match("article", col(Article.id), _ARTICLE_BM25, query, session=session)
 
 
 def search_articles(query: str, *, session: Session, category: str | None = None,
