@@ -1,12 +1,13 @@
-"""The app: theme, head scripts, pages from the registry, the API and the background refresh."""
+"""The app: theme, head scripts, the ⌘K palette (an app wrap, on every page), pages from the registry, the
+API and the background refresh."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from .api.palette import build_palette_api
 from .api.routes import build_api
 from .components.keymap import keymap_script
+from .components.palette import palette_wrap
 from .ingest.loop import refresh_loop
 from .pages import add_pages
 
@@ -17,7 +18,8 @@ app = rx.App(
         rx.el.script(keymap_script()),
         rx.el.script(src="/agentoire.js", defer=True),
     ],
-    api_transformer=[build_api(), build_palette_api()],
+    extra_app_wraps={(3, "Palette"): palette_wrap},
+    api_transformer=[build_api()],
 )
 add_pages(app)
 

@@ -1,4 +1,4 @@
-/* agentoire's keyboard layer, palette and help overlay.
+/* agentoire's keyboard layer, the help overlay and the palette's key glue (the palette itself is Reflex).
  *
  * The keymap comes from Python (components/keymap.py → window.AGENTOIRE_KEYMAP), the same definition
  * that renders the `?` overlay, so bindings and help cannot drift apart. React-side capabilities
@@ -15,8 +15,6 @@
   const KEYMAP = window.AGENTOIRE_KEYMAP || { single: {}, sequences: {}, commands: [] };
   const SEQUENCE_MS = 1000;
   const STATUS_EVERY_MS = 10000;
-  const RECENT_KEY = "agentoire:recent";
-  const RECENT_MAX = 6;
 
   // ---------------------------------------------------------------- helpers
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -92,6 +90,7 @@
     // Move focus out before hiding: a hidden focused input would keep receiving keys for a moment.
     if (element.contains(document.activeElement)) document.activeElement.blur();
     element.hidden = true;
+    if (openOverlay.name === "palette" && bridge()) bridge().palette.close();
     document.documentElement.classList.remove("ag-modal-open");
     openOverlay = null;
     if (restore && document.contains(restore)) restore.focus({ preventScroll: true });
@@ -115,167 +114,68 @@
   }
 
   // ---------------------------------------------------------------- palette
-  const palette = {
-    root: null, input: null, list: null,
-    items: [], active: 0, controller: null, seq: 0,
-  };
+  // The palette is a Reflex component (components/palette.py) fed by PaletteState, which searches and
+  // groups; this is only the glue that must answer within a frame: open / close and focus, the active
+  // row under the arrow keys, and Enter / ⌘-Enter / click on a row. Events go through the bridge.
+  const palette = { active: 0, observer: null, list: null };
+  const paletteRoot = () => $("#ag-palette");
+  const paletteInput = () => $("[data-testid='palette-input']");
+  const paletteOptions = () => (palette.list ? $$("[role='option']", palette.list) : []);
 
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "class") node.className = v;
-      else if (k === "text") node.textContent = v;
-      else node.setAttribute(k, v === true ? "" : v);
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
-
-  function buildPalette() {
-    const input = el("input", {
-      type: "text", role: "combobox", "aria-expanded": "true", "aria-controls": "ag-palette-list",
-      "aria-autocomplete": "list", "aria-label": "search tools, news, categories and commands",
-      placeholder: "search tools, news, categories, commands…", autocomplete: "off", spellcheck: "false",
-      "data-testid": "palette-input", class: "ag-palette-input",
-    });
-    const list = el("div", { id: "ag-palette-list", role: "listbox", "aria-label": "results", class: "ag-palette-list" });
-    const foot = el("div", { class: "ag-palette-foot", "aria-hidden": "true",
-      text: "↑↓ move · enter open · ⌘/ctrl+enter new tab · esc close" });
-    const dialog = el("div", { role: "dialog", "aria-modal": "true", "aria-label": "palette",
-      "data-testid": "palette", class: "ag-palette" }, input, list, foot);
-    const root = el("div", { class: "ag-overlay ag-palette-overlay", "data-overlay": "palette", hidden: true }, dialog);
-    root.addEventListener("mousedown", (e) => { if (e.target === root) { e.preventDefault(); closeOverlay(); } });
-    input.addEventListener("input", () => search(input.value));
-    input.addEventListener("keydown", paletteKeydown);
-    list.addEventListener("mousemove", (e) => {
-      const option = e.target.closest("[role='option']");
-      if (option) select(Number(option.dataset.index), false);
-    });
-    list.addEventListener("click", (e) => {
-      const option = e.target.closest("[role='option']");
-      if (!option) return;
-      e.preventDefault();
-      choose(Number(option.dataset.index), e.ctrlKey || e.metaKey);
-    });
-    document.body.append(root);
-    Object.assign(palette, { root, input, list });
+  function watchList() {
+    // Whenever Reflex renders new rows (or answers a new query), the first row is the active one again.
+    const list = $("#ag-palette-list");
+    if (list === palette.list) return;
+    if (palette.observer) palette.observer.disconnect();
+    palette.list = list;
+    palette.observer = new MutationObserver(() => select(0, false));
+    palette.observer.observe(list, { childList: true, subtree: true, characterData: true, attributes: true,
+      attributeFilter: ["data-query"] });
   }
 
   function openPalette() {
     if (openOverlay && openOverlay.name === "palette") return closeOverlay();
-    if (!palette.root) buildPalette();
-    palette.input.value = "";
-    showOverlay("palette", palette.root, palette.input);
-    search("");
-  }
-
-  // Same ranking as services/palette.py, for the commands (which live here, not in the database).
-  function rank(name, query) {
-    const n = name.toLowerCase();
-    const q = query.toLowerCase();
-    if (n === q) return 0;
-    if (n.startsWith(q)) return 1;
-    if (n.split(/[\s\-/]+/).some((w) => w.startsWith(q))) return 2;
-    if (n.includes(q)) return 3;
-    let i = 0;
-    for (const ch of n) if (ch === q.replace(/\s/g, "")[i]) i += 1;
-    return i === q.replace(/\s/g, "").length ? 4 : -1;
-  }
-
-  function commandItems(query) {
-    const commands = KEYMAP.commands.map((c) => ({ group: "commands", title: c.title, detail: "",
-      action: c.action, shortcut: c.shortcut, rank: query ? rank(c.title, query) : 9 }));
-    return query ? commands.filter((c) => c.rank >= 0).sort((a, b) => a.rank - b.rank) : commands;
-  }
-
-  function recentItems() {
-    try { return JSON.parse(localStorage.getItem(RECENT_KEY) || "[]").slice(0, RECENT_MAX); }
-    catch (e) { return []; }
-  }
-
-  function remember(item) {
-    if (!item.url) return;
-    const entry = { group: "recent", title: item.title, detail: item.detail || item.group, url: item.url };
-    const rest = recentItems().filter((r) => r.url !== item.url);
-    try { localStorage.setItem(RECENT_KEY, JSON.stringify([entry, ...rest].slice(0, RECENT_MAX))); }
-    catch (e) { /* private mode */ }
-  }
-
-  async function search(query) {
-    const seq = ++palette.seq;
-    const q = query.trim();
-    if (palette.controller) palette.controller.abort();
-    if (!q) { render(q, [...recentItems(), ...commandItems("")]); return; }
-    const commands = commandItems(q);
-    palette.controller = new AbortController();
-    let results = [];
-    try {
-      const response = await fetch(`/api/palette?q=${encodeURIComponent(q)}`, { signal: palette.controller.signal });
-      results = (await response.json()).results || [];
-    } catch (e) {
-      if (e.name === "AbortError") return;
-    }
-    if (seq !== palette.seq) return;
-    // Best matches first across groups: a group's place is set by its best rank, then the fixed order.
-    const order = { tools: 0, news: 1, categories: 2, commands: 3 };
-    const groups = {};
-    for (const item of [...results, ...commands]) (groups[item.group] ||= []).push(item);
-    const sorted = Object.entries(groups).sort(([ga, a], [gb, b]) =>
-      Math.min(...a.map((i) => i.rank)) - Math.min(...b.map((i) => i.rank)) || order[ga] - order[gb]);
-    render(q, sorted.flatMap(([, items]) => items));
-  }
-
-  function render(query, items) {
-    palette.items = items;
-    palette.active = 0;
-    const list = palette.list;
-    list.replaceChildren();
-    let group = null;
-    let groupNode = null;
-    items.forEach((item, index) => {
-      if (item.group !== group) {
-        group = item.group;
-        const labelId = `ag-palette-group-${group}`;
-        groupNode = el("div", { role: "group", "aria-labelledby": labelId, class: "ag-palette-group" },
-          el("div", { id: labelId, class: "ag-palette-group-label", role: "presentation", text: group }));
-        list.append(groupNode);
-      }
-      const option = el("div", {
-        role: "option", id: `ag-palette-option-${index}`, "data-testid": "palette-item", "data-index": String(index),
-        "data-url": item.url || null, "data-action": item.action || null, "aria-selected": "false",
-        class: "ag-palette-item",
-      },
-      el("span", { class: "ag-palette-title", text: item.title }),
-      item.detail ? el("span", { class: "ag-palette-detail", text: item.detail }) : null,
-      item.shortcut ? el("kbd", { class: "ag-palette-kbd", text: item.shortcut }) : null);
-      groupNode.append(option);
-    });
-    if (items.length === 0) {
-      list.append(el("div", { class: "ag-palette-empty", role: "presentation", text: `nothing matches “${query}”` }));
-    }
-    list.dataset.query = query;
+    const root = paletteRoot();
+    const input = paletteInput();
+    if (!root || !input) return;
+    input.value = "";
+    watchList();
     select(0, false);
+    showOverlay("palette", root, input);
+    const b = bridge();
+    if (b) b.palette.open();
   }
 
   function select(index, scroll = true) {
-    const options = $$("[role='option']", palette.list);
-    if (options.length === 0) { palette.input.removeAttribute("aria-activedescendant"); return; }
+    const input = paletteInput();
+    const options = paletteOptions();
+    if (options.length === 0) { if (input) input.removeAttribute("aria-activedescendant"); return; }
     palette.active = (index + options.length) % options.length;
     options.forEach((option, i) => option.setAttribute("aria-selected", i === palette.active ? "true" : "false"));
     const current = options[palette.active];
-    palette.input.setAttribute("aria-activedescendant", current.id);
+    if (input) input.setAttribute("aria-activedescendant", current.id);
     if (scroll) current.scrollIntoView({ block: "nearest" });
   }
 
   function choose(index, newTab) {
-    const item = palette.items[index];
-    if (!item) return;
-    if (item.action) { closeOverlay(); run(item.action); return; }
-    remember(item);
-    if (newTab) { window.open(item.url, "_blank", "noopener"); return; }
+    const option = paletteOptions()[index];
+    if (!option) return;
+    const action = option.dataset.action;
+    if (action) { closeOverlay(); run(action); return; }
+    const url = option.dataset.url;
+    if (!url) return;
+    const title = ($(".ag-palette-title", option) || option).textContent;
+    const detail = ($(".ag-palette-detail", option) || {}).textContent || option.dataset.group || "";
+    const b = bridge();
+    if (newTab) {
+      if (b) b.palette.remember(title, detail, url);
+      window.open(url, "_blank", "noopener");
+      return;
+    }
     closeOverlay();
-    navigate(item.url);
+    // PaletteState.go stores the pick, then navigates (so the page change carries the updated list).
+    if (b) b.palette.go(title, detail, url);
+    else navigate(url);
   }
 
   function paletteKeydown(event) {
@@ -287,6 +187,17 @@
       default: break;
     }
   }
+
+  document.addEventListener("mousemove", (event) => {
+    const option = event.target.closest && event.target.closest("#ag-palette-list [role='option']");
+    if (option && openOverlay && openOverlay.name === "palette") select(Number(option.dataset.index), false);
+  });
+  document.addEventListener("mousedown", (event) => {
+    if (openOverlay && openOverlay.name === "palette" && event.target === openOverlay.element) {
+      event.preventDefault();
+      closeOverlay();
+    }
+  });
 
   // ---------------------------------------------------------------- list cursor (j / k)
   // The cursor belongs to one visit of one list: a navigation (even back to the same path, whose old
@@ -375,6 +286,8 @@
     }
     if (openOverlay) {
       if (key === "Escape") { event.preventDefault(); closeOverlay(); return; }
+      if (openOverlay.name === "palette" && openOverlay.element.contains(event.target)) paletteKeydown(event);
+      if (event.defaultPrevented) return;
       trapFocus(event, openOverlay.element);
       if (openOverlay.name === "help" && key === "?" && !isTyping(event.target)) { event.preventDefault(); closeOverlay(); }
       return;
@@ -407,8 +320,14 @@
   document.addEventListener("keydown", onKeydown);
 
   document.addEventListener("click", (event) => {
+    const option = event.target.closest && event.target.closest("#ag-palette-list [role='option']");
+    if (option) {
+      event.preventDefault();
+      choose(Number(option.dataset.index), event.ctrlKey || event.metaKey);
+      return;
+    }
     const trigger = event.target.closest && event.target.closest("[data-action]");
-    if (!trigger || (palette.list && palette.list.contains(trigger))) return;
+    if (!trigger) return;
     event.preventDefault();
     run(trigger.dataset.action);
   });
@@ -416,8 +335,13 @@
   // Each page mount republishes the bridge: the page changed, so reset per-page state (the bridge itself
   // asks for fresh status counts on mount and whenever the socket reconnects).
   window.addEventListener("agentoire:bridge", () => {
-    if (openOverlay && openOverlay.name === "help") { openOverlay = null; document.documentElement.classList.remove("ag-modal-open"); }
+    // A page change replaced the overlays' markup: an overlay open on the old page is gone with it.
+    if (openOverlay && !document.contains(openOverlay.element)) {
+      if (openOverlay.name === "palette" && bridge()) bridge().palette.close();
+      openOverlay = null;
+      document.documentElement.classList.remove("ag-modal-open");
+    }
   });
 
-  window.agentoire = { run, keymap: KEYMAP, search };
+  window.agentoire = { run, keymap: KEYMAP };
 })();

@@ -134,7 +134,8 @@ PALETTE_JS = """async (queries) => {
       observer.observe(list, { attributes: true, attributeFilter: ['data-query'], childList: true });
     });
     const t0 = performance.now();
-    input.value = q;
+    // The native setter, so React's onChange sees the new value (as it does for real keystrokes).
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, q);
     input.dispatchEvent(new Event('input', { bubbles: true }));
     await done;
     await new Promise((r) => requestAnimationFrame(() => r()));  // until the frame that shows them

@@ -3,7 +3,8 @@
 assets/agentoire.js is plain JavaScript outside React; this invisible component publishes
 `window.agentoireBridge` from inside the React tree (hooks) so the script can navigate without a full
 reload, toggle the colour mode through Reflex's own provider (which persists it in localStorage and is
-read back before paint by Reflex's inline head script) and ask for fresh status-bar counts.
+read back before paint by Reflex's inline head script), ask for fresh status-bar counts and send the
+palette's events (open, close, remember a pick) to `PaletteState`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,17 @@ from reflex_base.utils.imports import ImportVar
 from reflex_base.vars.base import LiteralVar, Var, VarData
 from reflex_components_core.core.banner import connect_errors
 
+from ..state.palette import PaletteState
 from ..state.status import StatusState
 
 
-def _refresh_status_js() -> Var:
-    spec = StatusState.refresh(Var("agDayStart"))
+def _event_js(spec) -> Var:  # type: ignore[no-untyped-def]
+    """A Reflex event as a JS function of no arguments; free names in `spec` come from the enclosing arrow."""
     return LiteralVar.create(EventChain(events=[spec], args_spec=lambda: []))
+
+
+def _refresh_status_js() -> Var:
+    return _event_js(StatusState.refresh(Var("agDayStart")))
 
 
 class Bridge(rx.Fragment):
@@ -34,6 +40,12 @@ class Bridge(rx.Fragment):
 
     def add_hooks(self) -> list[str | Var]:
         refresh = _refresh_status_js()
+        palette_open = _event_js(PaletteState.open_palette())
+        palette_close = _event_js(PaletteState.close_palette())
+        palette_remember = _event_js(PaletteState.remember(Var("agTitle"), Var("agDetail"), Var("agUrl")))
+        palette_go = _event_js(PaletteState.go(Var("agTitle"), Var("agDetail"), Var("agUrl")))
+        palette_events = VarData.merge(palette_open._get_all_var_data(), palette_close._get_all_var_data(),
+                                       palette_remember._get_all_var_data(), palette_go._get_all_var_data())
         # When the socket (re)connects, a restarted server has fresh state: ask for the counts again.
         reconnected = Var(
             _js_expr=f"""useEffect(() => {{
@@ -54,10 +66,16 @@ class Bridge(rx.Fragment):
     toggleTheme: () => agColorMode.toggleColorMode(),
     theme: () => agColorMode.resolvedColorMode,
     refreshStatus: (agDayStart) => ({refresh!s})(),
+    palette: {{
+      open: () => ({palette_open!s})(),
+      close: () => ({palette_close!s})(),
+      remember: (agTitle, agDetail, agUrl) => ({palette_remember!s})(),
+      go: (agTitle, agDetail, agUrl) => ({palette_go!s})(),
+    }},
   }};
   window.dispatchEvent(new Event("agentoire:bridge"));
 }}, [agNavigate, agColorMode])""",
-                _var_data=refresh._get_all_var_data(),
+                _var_data=VarData.merge(refresh._get_all_var_data(), palette_events),
             ),
             reconnected,
         ]

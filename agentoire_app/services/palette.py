@@ -42,7 +42,7 @@ _WORD_SPLIT = re.compile(r"[\s\-/_.:,]+")
 
 def rank_name(name: str, query: str) -> int:
     """0 exact, 1 prefix, 2 a word starts with it, 3 contains it, 4 letters in order (fuzzy), -1 none.
-    Both arguments lower-cased; the page script ranks the palette's commands the same way."""
+    Both arguments lower-cased; `state.palette` ranks the palette's commands with it too."""
     if name == query:
         return 0
     if name.startswith(query):

@@ -104,3 +104,26 @@ def test_no_serious_accessibility_violations(browser, app_server, axe_source: st
     context.close()
     assert not failures, failures
     assert not errors, errors
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_open_palette_has_no_serious_accessibility_violations(browser, app_server, axe_source: str,
+                                                              scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(app_server.base_url + "/")
+    wait_live(page)
+    page.keyboard.press("Control+k")
+    page.get_by_test_id("palette").wait_for(state="visible")
+    page.get_by_test_id("palette-input").type("o")
+    page.wait_for_function("() => document.getElementById('ag-palette-list')?.dataset.query === 'o'")
+    assert page.get_by_test_id("palette-item").count() > 1
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document.querySelector('[data-testid=palette]'),
+                                {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}});
+        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+          .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`);
+    }""")
+    context.close()
+    assert result == []

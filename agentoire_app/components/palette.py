@@ -1,0 +1,98 @@
+"""The ⌘K palette, rendered by Reflex from `PaletteState` (after reflex-web's search dialog).
+
+One dialog: a combobox input, a listbox of results grouped under their group's name (recent, tools, news,
+categories, commands), each command row showing its own shortcut from the keymap. Typing sends
+`PaletteState.type_query`; the state searches in the background and fills the rows.
+
+What must answer within a frame stays in the page script (assets/agentoire.js), which drives this markup
+through `window.agentoireBridge`: opening and closing (focus moves in, is trapped, and returns to what
+had it), the arrow keys' active row (`aria-selected`, `aria-activedescendant`), Enter / ⌘-Enter and clicks.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..state.palette import PaletteState
+
+LIST_ID = "ag-palette-list"
+
+
+def _option(item: rx.Var) -> rx.Component:
+    return rx.el.div(
+        rx.el.span(item["title"], class_name="ag-palette-title"),
+        rx.cond(item["detail"] != "", rx.el.span(item["detail"], class_name="ag-palette-detail")),
+        rx.cond(item["shortcut"] != "", rx.el.kbd(item["shortcut"], class_name="ag-palette-kbd")),
+        role="option",
+        id=item["id"],
+        data_testid="palette-item",
+        data_index=item["index"],
+        data_group=item["group"],
+        data_url=rx.cond(item["url"] != "", item["url"], None),
+        data_action=rx.cond(item["action"] != "", item["action"], None),
+        aria_selected=rx.cond(item["index"] == "0", "true", "false"),
+        class_name="ag-palette-item",
+    )
+
+
+def _group(name: rx.Var) -> rx.Component:
+    label_id = "ag-palette-group-" + name.to(str)
+    return rx.el.div(
+        rx.el.div(name, id=label_id, role="presentation", class_name="ag-palette-group-label"),
+        rx.foreach(PaletteState.results, lambda item: rx.cond(item["group"] == name, _option(item))),
+        role="group",
+        aria_labelledby=label_id,
+        class_name="ag-palette-group",
+    )
+
+
+def palette_wrap(stateful: bool) -> rx.Component | None:
+    """The palette as an app wrap (`rx.App(extra_app_wraps=...)`): one instance above the router's pages,
+    so it stays mounted while the page under it changes (an open palette, its rows and the reader's
+    focus are not swapped out by a navigation that is still rendering)."""
+    return rx.fragment(palette_dialog()) if stateful else None
+
+
+def palette_dialog() -> rx.Component:
+    return rx.el.div(
+        rx.el.div(
+            rx.el.input(
+                type="text",
+                role="combobox",
+                aria_expanded=rx.cond(PaletteState.is_open, "true", "false"),
+                aria_controls=LIST_ID,
+                aria_autocomplete="list",
+                aria_label="search tools, news, categories and commands",
+                placeholder="search tools, news, categories, commands…",
+                auto_complete="off",
+                spell_check=False,
+                data_testid="palette-input",
+                class_name="ag-palette-input",
+                on_change=PaletteState.type_query,
+            ),
+            rx.el.div(
+                rx.foreach(PaletteState.groups, _group),
+                rx.cond(
+                    (PaletteState.results.length() == 0) & (PaletteState.shown_query != ""),
+                    rx.el.div("nothing matches “" + PaletteState.shown_query + "”", role="presentation",
+                              class_name="ag-palette-empty"),
+                ),
+                id=LIST_ID,
+                role="listbox",
+                aria_label="results",
+                data_query=PaletteState.shown_query,
+                class_name="ag-palette-list",
+            ),
+            rx.el.div("↑↓ move · enter open · ⌘/ctrl+enter new tab · esc close", class_name="ag-palette-foot",
+                      aria_hidden="true"),
+            role="dialog",
+            aria_modal="true",
+            aria_label="palette",
+            data_testid="palette",
+            class_name="ag-palette",
+        ),
+        id="ag-palette",
+        hidden=True,
+        data_overlay="palette",
+        class_name="ag-overlay ag-palette-overlay",
+    )

@@ -1,0 +1,143 @@
+"""The ⌘K palette's state: what is typed, the grouped results, the reader's recent picks.
+
+Each keystroke sets `query` (a plain event, so queries are applied in the order they were typed) and
+starts `search` in the background: the database work runs in a worker thread, off the event loop, and
+its results are dropped if the reader has typed something else meanwhile, so a slow answer for an older
+query never replaces a newer one. `services.palette.palette_search` does all the ranking; the commands
+come from the keymap (components/keymap.py) and are ranked by the same `rank_name`.
+
+Recent picks live in the reader's browser (localStorage, through `rx.LocalStorage`), as JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import asdict
+
+import reflex as rx
+
+from ..components.keymap import keymap_config
+from ..db import session_scope
+from ..services.palette import palette_search, rank_name
+
+RECENT_MAX = 6
+QUERY_MAX = 100
+GROUP_ORDER = {"recent": -1, "tools": 0, "news": 1, "categories": 2, "commands": 3}
+
+
+def command_items(query: str) -> list[dict[str, object]]:
+    """The keymap's commands, each with its own shortcut label; ranked against `query` when there is one."""
+    q = query.lower()
+    items = []
+    for command in keymap_config()["commands"]:  # type: ignore[union-attr]
+        rank = rank_name(command["title"].lower(), q) if q else 9
+        if rank >= 0:
+            items.append({"group": "commands", "title": command["title"], "detail": "", "url": "",
+                          "action": command["action"], "shortcut": command["shortcut"], "rank": rank})
+    return sorted(items, key=lambda item: item["rank"]) if q else items
+
+
+def parse_recent(raw: str) -> list[dict[str, str]]:
+    try:
+        entries = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    recent = [{"title": str(entry.get("title", "")), "detail": str(entry.get("detail", "")),
+               "url": str(entry["url"])}
+              for entry in (entries if isinstance(entries, list) else [])
+              if isinstance(entry, dict) and str(entry.get("url", "")).startswith("/")]
+    return recent[:RECENT_MAX]
+
+
+def remembered(raw: str, title: str, detail: str, url: str) -> str:
+    """The recent list with this pick first (once), as stored."""
+    rest = [r for r in parse_recent(raw) if r["url"] != url]
+    return json.dumps([{"title": title, "detail": detail, "url": url}, *rest][:RECENT_MAX], ensure_ascii=False)
+
+
+def arrange(query: str, hits: list[dict[str, object]], recent: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows for the list, grouped. With a query, best matches first across groups: a group's place is set
+    by its best rank, then the fixed order (tools, news, categories, commands). Without one: the recent
+    picks, then the main commands."""
+    if not query:
+        rows: list[dict[str, object]] = [{"group": "recent", "title": r["title"], "detail": r["detail"],
+                                          "url": r["url"], "action": "", "shortcut": "", "rank": 9}
+                                         for r in recent]
+        rows += command_items("")
+    else:
+        groups: dict[str, list[dict[str, object]]] = {}
+        for item in [*hits, *command_items(query)]:
+            groups.setdefault(str(item["group"]), []).append(item)
+        ordered = sorted(groups.items(), key=lambda g: (min(int(i["rank"]) for i in g[1]), GROUP_ORDER[g[0]]))
+        rows = [item for _, items in ordered for item in items]
+    return [{"group": str(item["group"]), "title": str(item["title"]), "detail": str(item.get("detail", "")),
+             "url": str(item.get("url", "")), "action": str(item.get("action", "")),
+             "shortcut": str(item.get("shortcut", "")), "index": str(i), "id": f"ag-palette-option-{i}"}
+            for i, item in enumerate(rows)]
+
+
+def _search_db(query: str) -> list[dict[str, object]]:
+    with session_scope() as session:
+        return [{**asdict(hit), "action": "", "shortcut": ""} for hit in palette_search(query, session=session)]
+
+
+class PaletteState(rx.State):
+    is_open: bool = False
+    query: str = ""  # what the box holds (trimmed)
+    shown_query: str = ""  # the query the rows below answer (`data-query` on the list)
+    results: list[dict[str, str]] = rx.field(default_factory=list)
+    groups: list[str] = rx.field(default_factory=list)
+    recent: str = rx.LocalStorage("[]", name="agentoire_recent")
+
+    @rx.event
+    def open_palette(self):  # type: ignore[no-untyped-def]
+        """Opened (⌘K, the touch button, `/` on a page without a search box): an empty box."""
+        self.is_open = True
+        self.query = ""
+        return PaletteState.search
+
+    @rx.event
+    def close_palette(self) -> None:
+        self.is_open = False
+
+    @rx.event
+    def type_query(self, value: str):  # type: ignore[no-untyped-def]
+        query = str(value).strip()[:QUERY_MAX]
+        if query == self.query and query == self.shown_query:
+            return None
+        self.query = query
+        return PaletteState.search
+
+    @rx.event
+    def remember(self, title: str, detail: str, url: str) -> None:
+        """A page was picked from the palette: it leads the recent list (kept in this browser)."""
+        if str(url).startswith("/"):
+            self.recent = remembered(self.recent, str(title), str(detail), str(url))
+
+    @rx.event
+    def go(self, title: str, detail: str, url: str):  # type: ignore[no-untyped-def]
+        """A page was picked to open here: remember it, then navigate.
+
+        The navigation comes back with the stored list rather than being made in the browser straight
+        away: Reflex sends the browser's localStorage values on every page change, and one read before
+        this pick reached localStorage would put the old list back."""
+        if not str(url).startswith("/"):
+            return None
+        self.recent = remembered(self.recent, str(title), str(detail), str(url))
+        return rx.redirect(str(url))
+
+    @rx.event(background=True)
+    async def search(self) -> None:
+        async with self:
+            query = self.query
+            recent = parse_recent(self.recent)
+        hits = await asyncio.to_thread(_search_db, query) if query else []
+        rows = arrange(query, hits, recent)
+        groups = list(dict.fromkeys(row["group"] for row in rows))
+        async with self:
+            if self.query != query:
+                return  # the reader typed on; the newer query's search will answer
+            self.results = rows
+            self.groups = groups
+            self.shown_query = query
