@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from ..models import Article, Category, Tool
 
@@ -223,13 +223,3 @@ def palette_search(query: str, *, session: Session, tool_search: ToolSearch = se
         *search_articles(query, session=session),
         *search_categories(query, session=session),
     ]
-
-
-def recent_defaults(*, session: Session) -> list[PaletteHit]:
-    """What the empty query shows besides the reader's own recent items: the newest tools and stories."""
-    tools = session.exec(select(Tool.slug, Tool.name, Tool.tagline)
-                         .order_by(col(Tool.added_at).desc(), col(Tool.name)).limit(3)).all()
-    news = session.exec(select(Article.slug, Article.title, Article.category)
-                        .order_by(col(Article.published_at).desc()).limit(3)).all()
-    return [*(PaletteHit("tools", n, t, f"/tools/{s}", 9) for s, n, t in tools),
-            *(PaletteHit("news", n, c, f"/news/{s}", 9) for s, n, c in news)]
