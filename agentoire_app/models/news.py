@@ -56,7 +56,7 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(default="", max_length=64)
     published_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime | None = None
-    fetched_at: datetime = Field(default_factory=utcnow)
+    fetched_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class ArticleTool(SQLModel, table=True):
