@@ -45,7 +45,12 @@ def test_searching_the_news_keeps_the_query_in_the_url(open_page, app_server) ->
     assert FIXTURE_ARTICLE["title"] in _titles(page)[0]
     # A shared link restores the same view.
     page.goto(app_server.base_url + "/news?q=older+agents")
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=news-item]').length === 1")
+    # The tab's state still holds the previous single result until the new query's list arrives, so
+    # wait for the list to be that of this query, not merely for a list of one.
+    page.wait_for_function(
+        "(title) => { const rows = document.querySelectorAll('[data-testid=news-item]');"
+        " return rows.length === 1 && rows[0].innerText.includes(title); }",
+        arg=OLDER_ARTICLE["title"])
     assert OLDER_ARTICLE["title"] in _titles(page)[0]
 
 
