@@ -34,7 +34,7 @@ SUBMIT_ACTION = "submit"
 FORM_ERROR = "form"  # key for a problem that belongs to no one field (the rate limit)
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&#?[a-zA-Z0-9]+;|javascript:", re.IGNORECASE)
-_BLOCKED_HOST_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".intranet", ".corp", ".arpa")
+LOCAL_NAME_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".intranet", ".corp", ".arpa")
 
 UrlCheck = Callable[[str], "str | None"]
 
@@ -60,6 +60,12 @@ def _default_url_check(url: str) -> str | None:
         if not address_is_public(address):
             return f"host {host} resolves to a non-public address ({address})"
     return None
+
+
+def is_local_name(host: str) -> bool:
+    """A host name that only means something on a private network: localhost, a local suffix, or no dot."""
+    host = host.rstrip(".").lower()
+    return host == "localhost" or host.endswith(LOCAL_NAME_SUFFIXES) or "." not in host
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,7 @@ def url_problem(url: str, label: str, *, url_check: UrlCheck | None) -> str | No
         if not address.is_global or address.is_multicast:
             return f"{label} points to a private or local network address ({host})"
         return f"{label} must use a host name, not an IP address"
-    if host == "localhost" or host.endswith(_BLOCKED_HOST_SUFFIXES) or "." not in host:
+    if is_local_name(host):
         return f"{label} points to a private or local host ({host})"
     if port is not None and port not in (80, 443):
         return f"{label} must use the standard web port, not {port}"
