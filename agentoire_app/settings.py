@@ -1,18 +1,24 @@
 """Environment → typed settings, read in one place.
 
-Every knob the contract names (`../shared/CONTRACT.md`, "Configuration") is parsed here so that the app,
+Every knob the contract names (its "Configuration" table) is parsed here so that the app,
 the CLI and the tests agree on defaults. Settings are read on demand (not at import) so tests can point
 a subprocess or a fixture at another database by setting the environment.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+# Shorter tokens can be guessed through the sign-in form faster than the attempt limit slows a guesser down.
+ADMIN_TOKEN_MIN_LENGTH = 24
+
+ProxyNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(ValueError):
@@ -32,6 +38,47 @@ def _int_env(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def _base_url_env(port: int) -> str:
+    """`AGENTOIRE_BASE_URL` without its trailing slash; unset, the address `make run` serves on.
+
+    Absolute links in Atom, OPML and the sitemap are built from this, never from a request's Host header:
+    those documents are cached, and a forged Host would otherwise be served to every later reader.
+    """
+    raw = os.environ.get("AGENTOIRE_BASE_URL", "").strip()
+    if not raw:
+        return f"http://localhost:{port}"
+    try:
+        parts = urlsplit(raw)
+        _ = parts.port
+    except ValueError as exc:
+        raise SettingsError(f"AGENTOIRE_BASE_URL is not a valid URL: {raw!r}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError(f"AGENTOIRE_BASE_URL must look like https://agentoire.example, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _trusted_proxies_env() -> tuple[ProxyNetwork, ...]:
+    """`AGENTOIRE_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges whose X-Forwarded-For we believe."""
+    raw = os.environ.get("AGENTOIRE_TRUSTED_PROXIES", "")
+    networks: list[ProxyNetwork] = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise SettingsError(f"AGENTOIRE_TRUSTED_PROXIES: {item!r} is not an IP address or CIDR range") from exc
+    return tuple(networks)
+
+
+def admin_token_problem(token: str | None) -> str | None:
+    """Why `token` cannot turn moderation on, or None when it can (or is simply unset)."""
+    if token and len(token) < ADMIN_TOKEN_MIN_LENGTH:
+        return (f"AGENTOIRE_ADMIN_TOKEN is too short ({len(token)} characters, at least "
+                f"{ADMIN_TOKEN_MIN_LENGTH} needed): moderation stays off")
+    return None
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the environment says, with the contract's defaults."""
@@ -44,6 +91,8 @@ class Settings:
     fetch_concurrency: int
     fetch_per_host: int
     max_body_bytes: int
+    base_url: str
+    trusted_proxies: tuple[ProxyNetwork, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -57,13 +106,16 @@ def default_db_url() -> str:
 
 def get_settings() -> Settings:
     """Read the settings from the environment now."""
+    port = _int_env("PORT", 3000, minimum=1)
     return Settings(
         db_url=os.environ.get("AGENTOIRE_DB_URL", "").strip() or default_db_url(),
         redis_url=os.environ.get("REDIS_URL", "").strip() or None,
         refresh_seconds=_int_env("AGENTOIRE_REFRESH_SECONDS", 900),
         admin_token=os.environ.get("AGENTOIRE_ADMIN_TOKEN") or None,
-        port=_int_env("PORT", 3000, minimum=1),
+        port=port,
         fetch_concurrency=_int_env("AGENTOIRE_FETCH_CONCURRENCY", 16, minimum=1),
         fetch_per_host=_int_env("AGENTOIRE_FETCH_PER_HOST", 2, minimum=1),
         max_body_bytes=_int_env("AGENTOIRE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024),
+        base_url=_base_url_env(port),
+        trusted_proxies=_trusted_proxies_env(),
     )

@@ -37,7 +37,8 @@ def seeded(session: Session) -> Session:
 
 
 @pytest.fixture
-def client(seeded: Session) -> Iterator[TestClient]:
+def client(seeded: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("AGENTOIRE_BASE_URL", "https://agentoire.example/")
     with TestClient(build_api(), base_url="http://agentoire.test") as c:
         yield c
 
@@ -122,7 +123,7 @@ def test_the_news_feed_is_valid_atom(client: TestClient) -> None:
     assert feed.entries[0].title == "Alpha Agent ships memory"
     hostile = next(e for e in feed.entries if "script" in e.title)
     assert hostile.title == "A story about <script>alert(1)</script> & ampersands"
-    assert hostile.link == "http://agentoire.test/news/" + hostile.id.rsplit("/", 1)[1]
+    assert hostile.link == "https://agentoire.example/news/" + hostile.id.rsplit("/", 1)[1]
     assert all(e.get("updated") and e.get("id") for e in feed.entries)
 
 
@@ -132,7 +133,7 @@ def test_the_tools_feed_is_valid_atom_newest_first(client: TestClient) -> None:
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
     assert [e.title for e in feed.entries][:2] == ["Fresh Tool", "Gamma <Models>"]
-    assert feed.entries[0].link == "http://agentoire.test/tools/fresh-tool"
+    assert feed.entries[0].link == "https://agentoire.example/tools/fresh-tool"
     assert {t.term for t in feed.entries[0].tags} == {"agents", "new"}
 
 
@@ -145,5 +146,5 @@ def test_sources_export_as_opml_and_pages_in_the_sitemap(client: TestClient) -> 
     assert outlines[0].get("text") == "Example News"
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [e.text for e in ET.fromstring(client.get("/sitemap.xml").content).findall("s:url/s:loc", ns)]
-    assert "http://agentoire.test/tools/alpha-agent" in locs and "http://agentoire.test/tools" in locs
+    assert "https://agentoire.example/tools/alpha-agent" in locs and "https://agentoire.example/tools" in locs
     assert sum("/news/" in (loc or "") for loc in locs) == 3

@@ -82,6 +82,6 @@ def test_news_empty_state_names_each_sources_state_and_reason() -> None:
     assert _source_state(Source(url="https://a.example/feed", title="A"))["state"] == "not fetched yet"
     failing = _source_state(Source(url="https://b.example/feed", last_status="error", last_error="HTTP 503"))
     assert failing == {"name": "b.example", "url": "https://b.example/feed", "state": "failing",
-                       "reason": "HTTP 503"}
+                       "reason": "the feed answered 503"}
     assert _source_state(Source(url="https://c.example/feed", last_status="ok"))["state"] == "ok"
     assert _source_state(Source(url="https://d.example/feed", retired=True))["state"] == "retired"

@@ -13,6 +13,10 @@ routes are matched first: `/feed.xml` and `/tools/feed.xml` are never shadowed b
 | `/sources.opml` | the feeds we read, as OPML |
 | `/sitemap.xml` | every page, tool and article |
 
+Absolute links (Atom, sitemap) use `AGENTOIRE_BASE_URL`, never the request's Host header: responses are
+cached, so a forged Host would reach every later reader. Nothing here publishes a private source address or
+a raw error text: sources go through `services.sources`' public views.
+
 Database work runs in a worker thread so the event loop (Reflex's websocket) never blocks. Responses carry
 `Cache-Control` and a strong `ETag`; a matching `If-None-Match` gets 304.
 """
@@ -20,6 +24,7 @@ Database work runs in a worker thread so the event loop (Reflex's websocket) nev
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -38,6 +43,7 @@ from ..models import Article, ArticleTool, Source, Tool
 from ..services import feeds_out
 from ..services.news import article_public, list_articles
 from ..services.search import count_articles_matching, search_articles
+from ..services.sources import public_source_name, url_is_publishable
 from ..services.stats import status_counts
 from ..services.tools import (
     BadQuery,
@@ -49,8 +55,10 @@ from ..services.tools import (
     tool_public,
     tool_query_from_params,
 )
+from ..settings import get_settings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 JSON_CACHE = "public, max-age=60"
 FEED_CACHE = "public, max-age=300"
 FEED_ENTRIES = 50
@@ -105,8 +113,19 @@ def _page_links(request: Request, page: int, per_page: int, total: int) -> dict[
             "next": link(page + 1) if page < pages else None, "prev": link(page - 1) if page > 1 else None}
 
 
-def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+def _base_url() -> str:
+    return get_settings().base_url
+
+
+def _article_public(article: Article, source: Source) -> dict[str, Any]:
+    """`article_public` for the open web: a private source's addresses are left out, its name kept."""
+    item = dict(article_public(article, source))
+    if not url_is_publishable(source.url):
+        item["source_url"] = ""
+    if not url_is_publishable(article.url):
+        item["url"] = ""
+    item["source"] = public_source_name(source)
+    return item
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -114,7 +133,9 @@ async def health(_request: Request) -> JSONResponse:
     try:
         counts = await _in_thread(lambda session: status_counts(session=session))
     except Exception as exc:
-        return JSONResponse({"status": "error", "error": type(exc).__name__}, status_code=503)
+        log.warning("health check: the database did not answer", exc_info=exc)
+        return JSONResponse({"status": "error", "error": "database unavailable"}, status_code=503,
+                            headers={"Cache-Control": "no-store"})
     return JSONResponse({"status": "ok", **counts}, headers={"Cache-Control": "no-store"})
 
 
@@ -182,7 +203,7 @@ async def api_news(request: Request) -> Response:
             total = session.exec(count).one()
         if total is None:
             total = offset + len(rows) + (1 if len(rows) == per_page else 0)
-        items = [article_public(a, s) for a, s in rows]
+        items = [_article_public(a, s) for a, s in rows]
         return {"items": items, **_page_links(request, page, per_page, total)}
 
     data = await _in_thread(read)
@@ -192,14 +213,14 @@ async def api_news(request: Request) -> Response:
 
 
 async def news_feed(request: Request) -> Response:
-    base = _base_url(request)
+    base = _base_url()
     xml = await _in_thread(lambda session: feeds_out.news_atom(
         list_articles(session=session, limit=FEED_ENTRIES), base_url=base))
     return _cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8", FEED_CACHE)
 
 
 async def tools_feed(request: Request) -> Response:
-    base = _base_url(request)
+    base = _base_url()
     xml = await _in_thread(lambda session: feeds_out.tools_atom(
         list_tools(session=session, limit=FEED_ENTRIES), base_url=base))
     return _cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8", FEED_CACHE)
@@ -208,7 +229,7 @@ async def tools_feed(request: Request) -> Response:
 async def sources_opml(request: Request) -> Response:
     def read(session: Session) -> str:
         sources = session.exec(select(Source).where(col(Source.retired).is_(False)).order_by(col(Source.id))).all()
-        return feeds_out.sources_opml(sources)
+        return feeds_out.sources_opml(sources, public=True)
 
     xml = await _in_thread(read)
     response = _cached(request, xml.encode("utf-8"), "text/x-opml; charset=utf-8", FEED_CACHE)
@@ -217,7 +238,7 @@ async def sources_opml(request: Request) -> Response:
 
 
 async def sitemap(request: Request) -> Response:
-    base = _base_url(request)
+    base = _base_url()
 
     def read(session: Session) -> str:
         urls: list[tuple[str, Any]] = [(base + path, None) for path in STATIC_PAGES]

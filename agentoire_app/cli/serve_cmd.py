@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..settings import PROJECT_ROOT, get_settings
+from ..settings import PROJECT_ROOT, Settings, admin_token_problem, get_settings
 from .errors import UsageError
 
 
@@ -30,8 +30,17 @@ def reflex_environment(port: int) -> dict[str, str]:
     return env
 
 
+def startup_warnings(settings: Settings) -> list[str]:
+    """Configuration that is accepted but does not do what the operator probably meant, one line each."""
+    problem = admin_token_problem(settings.admin_token)
+    return [problem] if problem else []
+
+
 def serve(args: argparse.Namespace) -> int:
-    port = args.port if args.port is not None else get_settings().port
+    settings = get_settings()
+    for warning in startup_warnings(settings):
+        print(f"agentoire: {warning}", file=sys.stderr, flush=True)
+    port = args.port if args.port is not None else settings.port
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {port}")
     from ..bootstrap import prepare_database

@@ -2,12 +2,13 @@
 
 from .clock import to_stored, utcnow
 from .news import Article, ArticleTool, Source
-from .ops import Lease
+from .ops import Attempt, Lease
 from .tools import Category, Submission, Tool
 
 __all__ = [
     "Article",
     "ArticleTool",
+    "Attempt",
     "Category",
     "Lease",
     "Source",

@@ -1,4 +1,5 @@
-"""`/moderate`: the moderator approves or rejects submissions. Off unless AGENTOIRE_ADMIN_TOKEN is set."""
+"""`/moderate`: the moderator approves or rejects submissions. Off unless AGENTOIRE_ADMIN_TOKEN is set (and
+long enough)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ S = ModerateState
 def _off() -> rx.Component:
     return rx.el.section(
         rx.el.p("Moderation is off.", class_name="ag-lead"),
-        rx.el.p("The site's operator has not set AGENTOIRE_ADMIN_TOKEN, so nobody can approve or reject "
-                "submissions here. Submissions still wait in the queue.", class_name="ag-muted"),
+        rx.el.p("The site's operator has not set a usable AGENTOIRE_ADMIN_TOKEN, so nobody can approve or "
+                "reject submissions here. Submissions still wait in the queue.", class_name="ag-muted"),
         data_testid="moderation-off",
     )
 

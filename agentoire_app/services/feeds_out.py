@@ -1,6 +1,7 @@
 """Open data out: Atom feeds (news, new tools), OPML of the sources, and the sitemap.
 
-Pure writers: they take rows and absolute URLs and return XML text, so they are tested by parsing their
+Pure writers: they take rows and absolute URLs (built from `AGENTOIRE_BASE_URL`, never a request's Host,
+since these documents are cached and shared) and return XML text, so they are tested by parsing their
 output back (feedparser for Atom) without a server. Text is escaped and characters XML forbids are dropped,
 so no title or summary from a feed can break the document.
 """
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from ..models import Article, Source, Tool
+from .sources import public_source_name, url_is_publishable
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -102,9 +104,9 @@ def news_atom(rows: Iterable[tuple[Article, Source]], *, base_url: str) -> str:
             updated=article.updated_at or article.published_at,
             published=article.published_at,
             summary=article.summary,
-            author=source.title or source.site_url or source.url,
+            author=public_source_name(source),
             categories=(article.category,),
-            via=article.url,
+            via=article.url if url_is_publishable(article.url) else "",
         )
         for article, source in rows
     ]
@@ -135,15 +137,22 @@ def tools_atom(tools: Iterable[Tool], *, base_url: str) -> str:
 
 
 def sources_opml(sources: Iterable[Source], *, title: str = "agentoire news sources",
-                 now: datetime | None = None) -> str:
-    """OPML 2.0 of the feeds we read, importable by any reader (and by `agentoire feeds import`)."""
+                 now: datetime | None = None, public: bool = False) -> str:
+    """OPML 2.0 of the feeds we read, importable by any reader (and by `agentoire feeds import`).
+
+    `public` (the site's `/sources.opml`) leaves out sources on private addresses, which are the operator's
+    business; the operator's own export (`agentoire feeds export`) keeps every source.
+    """
     created = (now or EPOCH).strftime("%a, %d %b %Y %H:%M:%S GMT")
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<opml version="2.0">', "  <head>",
            f"    <title>{xml_text(title)}</title>", f"    <dateCreated>{created}</dateCreated>", "  </head>",
            "  <body>"]
     for source in sources:
+        if public and not url_is_publishable(source.url):
+            continue
         text = source.title or source.url
-        html = f" htmlUrl={xml_attr(source.site_url)}" if source.site_url else ""
+        site_url = source.site_url if source.site_url and (not public or url_is_publishable(source.site_url)) else ""
+        html = f" htmlUrl={xml_attr(site_url)}" if site_url else ""
         out.append(f'    <outline type="rss" text={xml_attr(text)} title={xml_attr(text)} '
                    f"xmlUrl={xml_attr(source.url)}{html}/>")
     out += ["  </body>", "</opml>"]

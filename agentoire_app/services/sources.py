@@ -1,7 +1,14 @@
-"""News sources: queries and commands on the `source` table (`*, session`, no HTTP here)."""
+"""News sources: queries and commands on the `source` table (`*, session`, no HTTP here), and what of a
+source the public may see.
+
+The operator may read feeds on loopback or a private network, and a failing feed's error text can carry
+exception strings and internal host names. The CLI (`source_public`) shows all of it to the operator;
+public output (pages, `/api`, OPML, Atom) goes through `url_is_publishable` and `public_reason` instead.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
@@ -10,7 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from ..ingest.fetch import address_is_public
 from ..models import Article, Source, utcnow
+from .submissions import is_local_name
 
 ADDED_BY = ("operator", "public")
 
@@ -130,3 +139,72 @@ def source_public(source: Source, *, articles: int | None = None) -> dict[str, o
         "retired": source.retired,
         "articles": articles,
     }
+
+
+def url_is_publishable(url: str) -> bool:
+    """Whether an address may appear in public output: not loopback, private or a local-only name.
+
+    Decided from the URL alone (no DNS lookup per request); a public-looking name that resolves to a private
+    address still shows, as it would in any reader's OPML.
+    """
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    if not host:
+        return False
+    try:
+        return address_is_public(host)
+    except ValueError:
+        return not is_local_name(host)
+
+
+# (pattern over the stored error, what the public is told); first match wins, and anything else gets the
+# last, generic line: the stored text may name internal hosts, paths or exception details.
+PUBLIC_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^HTTP (\d{3})"), "the feed answered {0}"),
+    (re.compile(r"^could not store", re.I), "could not be stored"),
+    (re.compile(r"timeout|timed out|gave up after|stalled", re.I), "timed out"),
+    (re.compile(r"redirects", re.I), "too many redirects"),
+    (re.compile(r"over the .* cap", re.I), "the feed is too large"),
+    (re.compile(r"^refused:", re.I), "refused: not a public address"),
+    (re.compile(r"HTML page|not an RSS|empty body|no entries", re.I), "not a feed"),
+    (re.compile(r"^ill-formed feed", re.I), "ill-formed feed"),
+    (re.compile(r"cannot connect|does not resolve|connection", re.I), "could not connect"),
+    (re.compile(r""), "could not be read"),
+)
+
+
+def public_reason(error: str) -> str:
+    """A short, fixed phrase for a stored fetch or parse error (empty when there is none)."""
+    if not error.strip():
+        return ""
+    for pattern, reason in PUBLIC_REASONS:
+        match = pattern.search(error)
+        if match:
+            return reason.format(*match.groups())
+    return ""
+
+
+def public_source_name(source: Source) -> str:
+    """A source's name for public output: its title, else a publishable address's host, else a placeholder."""
+    if source.title:
+        return source.title
+    for url in (source.site_url, source.url):
+        if url and url_is_publishable(url):
+            return (urlsplit(url).hostname or "").removeprefix("www.")
+    return "a private source"
+
+
+def source_status_public(source: Source) -> dict[str, str]:
+    """A source as the news page's empty state shows it: name, public address, state and a short reason."""
+    if source.retired:
+        state, reason = "retired", "the feed is gone (410)"
+    elif source.last_status == "never":
+        state, reason = "not fetched yet", ""
+    elif source.last_status == "error":
+        state, reason = "failing", public_reason(source.last_error) or "could not be read"
+    else:
+        state, reason = "ok", ""
+    url = source.url if url_is_publishable(source.url) else ""
+    return {"name": public_source_name(source), "url": url, "state": state, "reason": reason}

@@ -3,14 +3,13 @@
 Validation answers per field (`{"homepage": "homepage must be a public web address: …"}`) so the form can
 show each message beside its input. Everything is stored as plain text and shown as text; markup is refused
 outright so nobody is surprised by what a moderator sees. The rate limit counts rows in the database, so it
-holds across app workers. Approval turns a submission into a Tool (source "submission", added when
-approved); the moderator's token is compared in constant time.
+holds across app workers, and it counts every try, refused ones included. A duplicate of a listed tool names
+it; a duplicate of a waiting submission says only that, so the form cannot be used to read the queue.
+Moderation (approval, the token, sign-in limits) lives in `services.moderation`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import re
 import unicodedata
@@ -24,16 +23,18 @@ from sqlmodel import Session, col, select
 
 from ..catalog.records import SHARED_HOSTS, domain_of, name_key, slugify
 from ..models import Category, Submission, Tool, utcnow
+from .clients import count_attempts, record_attempt
 
 FIELDS = ("name", "homepage", "repository", "tagline", "description", "category")
 LIMITS = {"name": (2, 80), "homepage": (0, 500), "repository": (0, 500), "tagline": (3, 140),
           "description": (0, 2000), "category": (0, 64)}
 RATE_LIMIT = 5
 RATE_WINDOW = timedelta(hours=1)
+SUBMIT_ACTION = "submit"
 FORM_ERROR = "form"  # key for a problem that belongs to no one field (the rate limit)
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&#?[a-zA-Z0-9]+;|javascript:", re.IGNORECASE)
-_BLOCKED_HOST_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".intranet", ".corp", ".arpa")
+LOCAL_NAME_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".intranet", ".corp", ".arpa")
 
 UrlCheck = Callable[[str], "str | None"]
 
@@ -59,6 +60,12 @@ def _default_url_check(url: str) -> str | None:
         if not address_is_public(address):
             return f"host {host} resolves to a non-public address ({address})"
     return None
+
+
+def is_local_name(host: str) -> bool:
+    """A host name that only means something on a private network: localhost, a local suffix, or no dot."""
+    host = host.rstrip(".").lower()
+    return host == "localhost" or host.endswith(LOCAL_NAME_SUFFIXES) or "." not in host
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,7 @@ def url_problem(url: str, label: str, *, url_check: UrlCheck | None) -> str | No
         if not address.is_global or address.is_multicast:
             return f"{label} points to a private or local network address ({host})"
         return f"{label} must use a host name, not an IP address"
-    if host == "localhost" or host.endswith(_BLOCKED_HOST_SUFFIXES) or "." not in host:
+    if is_local_name(host):
         return f"{label} points to a private or local host ({host})"
     if port is not None and port not in (80, 443):
         return f"{label} must use the standard web port, not {port}"
@@ -158,34 +165,59 @@ def _site_prefix(url: str) -> str | None:
     return "/".join([host, *segments]).lower().removesuffix(".git")
 
 
-def _duplicate_of_url(url: str, *, session: Session) -> str | None:
-    """The name of a listed tool or a waiting submission at the same site, if any."""
+def _like_literal(text: str) -> str:
+    """`text` for a LIKE pattern with its wildcards taken literally (used with `escape="\\"`)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """What a submission collides with: a listed tool (named, it is public) or a pending one (never named)."""
+
+    listed_name: str | None = None
+
+    def message(self, label: str) -> str:
+        if self.listed_name is None:
+            return f"{label} was already submitted and is waiting for review"
+        what = "name is already listed" if label == "name" else "homepage is on a site already listed"
+        return f"{what} (as {self.listed_name!r})"
+
+
+PENDING = Duplicate()
+
+
+def _duplicate_of_url(url: str, *, session: Session) -> Duplicate | None:
+    """A listed tool or a waiting submission at the same site, if any."""
     prefix = _site_prefix(url)
     if prefix is not None:
         if prefix.count("/") < 2:
             return None  # a bare github.com/owner page identifies nothing we can compare
-        needles = [f"%://{prefix}", f"%://{prefix}/%", f"%://www.{prefix}", f"%://www.{prefix}/%"]
+        # The prefix comes from the visitor: escaped, so `_` or `%` in it cannot match other projects.
+        literal = _like_literal(prefix)
+        needles = [f"%://{literal}", f"%://{literal}/%", f"%://www.{literal}", f"%://www.{literal}/%"]
         lowered = [sa.func.lower(Tool.homepage), sa.func.lower(Tool.repository)]
-        hit = session.exec(select(Tool.name).where(sa.or_(*(c.like(n) for c in lowered for n in needles)))).first()
+        hit = session.exec(select(Tool.name).where(
+            sa.or_(*(c.like(n, escape="\\") for c in lowered for n in needles)))).first()
         if hit:
-            return hit
+            return Duplicate(hit)
         pending = sa.func.lower(Submission.homepage)
-        return session.exec(select(Submission.name).where(
-            Submission.status == "pending", sa.or_(*(pending.like(n) for n in needles)))).first()
+        waiting = session.exec(select(Submission.id).where(
+            Submission.status == "pending", sa.or_(*(pending.like(n, escape="\\") for n in needles)))).first()
+        return PENDING if waiting is not None else None
     domain = domain_of(url)
     if not domain:
         return None
     hit = session.exec(select(Tool.name).where(col(Tool.domain).in_([domain, f"www.{domain}"]))).first()
     if hit:
-        return hit
-    for name, homepage in session.exec(select(Submission.name, Submission.homepage).where(
-            Submission.status == "pending", col(Submission.homepage).contains(domain))).all():
+        return Duplicate(hit)
+    for homepage in session.exec(select(Submission.homepage).where(
+            Submission.status == "pending", col(Submission.homepage).contains(domain, autoescape=True))).all():
         if domain_of(homepage) == domain:
-            return name
+            return PENDING
     return None
 
 
-def _duplicate_of_name(name: str, *, session: Session) -> str | None:
+def _duplicate_of_name(name: str, *, session: Session) -> Duplicate | None:
     key = name_key(name)
     if not key:
         return None
@@ -193,15 +225,16 @@ def _duplicate_of_name(name: str, *, session: Session) -> str | None:
     hit = session.exec(select(Tool.name).where(sa.or_(Tool.slug == slug,
                                                       sa.func.lower(Tool.name) == name.lower()))).first()
     if hit:
-        return hit
+        return Duplicate(hit)
     # Looser comparison ("Open-Interpreter" = "OpenInterpreter") over the few tools sharing a first letter.
     first = name.strip()[:1].lower()
-    for candidate in session.exec(select(Tool.name).where(sa.func.lower(Tool.name).startswith(first))).all():
+    for candidate in session.exec(select(Tool.name).where(
+            sa.func.lower(Tool.name).startswith(first, autoescape=True))).all():
         if name_key(candidate) == key:
-            return candidate
+            return Duplicate(candidate)
     for candidate in session.exec(select(Submission.name).where(Submission.status == "pending")).all():
         if name_key(candidate) == key:
-            return candidate
+            return PENDING
     return None
 
 
@@ -231,11 +264,11 @@ def validate_submission(form: SubmissionForm, *, session: Session,
     if "name" not in errors:
         same = _duplicate_of_name(form.name, session=session)
         if same:
-            errors["name"] = f"name is already listed or waiting for review (as {same!r})"
+            errors["name"] = same.message("name")
     if "homepage" not in errors:
         same = _duplicate_of_url(form.homepage, session=session)
         if same:
-            errors["homepage"] = f"homepage is on a site already listed or waiting for review ({same!r})"
+            errors["homepage"] = same.message("homepage")
     if url_check is not None:
         for name in ("homepage", "repository"):
             url = getattr(form, name)
@@ -246,15 +279,9 @@ def validate_submission(form: SubmissionForm, *, session: Session,
     return errors
 
 
-def client_key_for(address: str | None, *, salt: str = "agentoire-submissions") -> str:
-    """A client's rate-limit key: a hash of its address, so the queue stores no IP addresses."""
-    return hashlib.sha256(f"{salt}:{address or 'unknown'}".encode()).hexdigest()
-
-
 def recent_submissions(client_key: str, *, session: Session, now: datetime | None = None) -> int:
-    since = (now or utcnow()) - RATE_WINDOW
-    return session.exec(select(sa.func.count()).select_from(Submission).where(
-        Submission.client_key == client_key, Submission.created_at >= since)).one()
+    """Tries (accepted, refused or rate-limited alike) from `client_key` within the rate window."""
+    return count_attempts(SUBMIT_ACTION, client_key, window=RATE_WINDOW, session=session, now=now)
 
 
 def submit_tool(data: Mapping[str, object] | SubmissionForm, *, session: Session, client_key: str,
@@ -262,7 +289,10 @@ def submit_tool(data: Mapping[str, object] | SubmissionForm, *, session: Session
     """Validate and queue a submission for moderation (committed), or say what is wrong."""
     now = now or utcnow()
     form = data if isinstance(data, SubmissionForm) else SubmissionForm.from_mapping(data)
-    if recent_submissions(client_key, session=session, now=now) >= RATE_LIMIT:
+    # Every try counts, refused ones too: otherwise probing names or hosts would cost nothing.
+    tried = recent_submissions(client_key, session=session, now=now)
+    record_attempt(SUBMIT_ACTION, client_key, session=session, now=now, forget_before=now - RATE_WINDOW)
+    if tried >= RATE_LIMIT:
         return SubmitResult(errors={FORM_ERROR: f"too many submissions from your connection: at most {RATE_LIMIT} "
                                                 f"an hour, please try again later"})
     errors = validate_submission(form, session=session, url_check=url_check)
@@ -272,67 +302,3 @@ def submit_tool(data: Mapping[str, object] | SubmissionForm, *, session: Session
     session.add(row)
     session.commit()
     return SubmitResult(submission_id=row.id)
-
-
-def list_submissions(*, session: Session, status: str = "pending", limit: int = 100) -> list[Submission]:
-    """The moderation queue, oldest first (decided ones newest first)."""
-    order = col(Submission.created_at) if status == "pending" else col(Submission.decided_at).desc()
-    return list(session.exec(select(Submission).where(Submission.status == status)
-                             .order_by(order, col(Submission.id)).limit(limit)).all())
-
-
-class ModerationError(ValueError):
-    """A decision that cannot be made: unknown submission or one already decided."""
-
-
-def _pending(submission_id: int, *, session: Session) -> Submission:
-    row = session.get(Submission, submission_id)
-    if row is None:
-        raise ModerationError(f"no submission {submission_id}")
-    if row.status != "pending":
-        raise ModerationError(f"submission {submission_id} was already {row.status}")
-    return row
-
-
-def _free_slug(name: str, *, session: Session) -> str:
-    base = slugify(name) or "tool"
-    slug, n = base, 2
-    while session.exec(select(Tool.id).where(Tool.slug == slug)).first() is not None:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def approve_submission(submission_id: int, *, session: Session, now: datetime | None = None) -> Tool:
-    """List the submitted tool (source "submission", added and checked at approval time)."""
-    now = now or utcnow()
-    row = _pending(submission_id, session=session)
-    category = row.category if session.get(Category, row.category) else "other"
-    tool = Tool(slug=_free_slug(row.name, session=session), name=row.name, tagline=row.tagline,
-                description=row.description, homepage=row.homepage, repository=row.repository,
-                domain=domain_of(row.homepage), category=category, tags=[], source="submission",
-                open_source=bool(row.repository), added_at=now, updated_at=now, checked_at=now)
-    session.add(tool)
-    session.flush()
-    row.status, row.decided_at, row.tool_id = "approved", now, tool.id
-    session.add(row)
-    session.commit()
-    return tool
-
-
-def reject_submission(submission_id: int, *, session: Session, now: datetime | None = None) -> Submission:
-    row = _pending(submission_id, session=session)
-    row.status, row.decided_at = "rejected", now or utcnow()
-    session.add(row)
-    session.commit()
-    return row
-
-
-def moderation_enabled(admin_token: str | None) -> bool:
-    return bool(admin_token)
-
-
-def token_matches(given: str | None, admin_token: str | None) -> bool:
-    """Constant-time comparison; always False while moderation is off (no token configured)."""
-    if not admin_token or not given:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), admin_token.encode("utf-8"))

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ..models import Article, ArticleTool, Category, Source, Tool, utcnow
+from .sources import public_source_name, url_is_publishable
 
 SORTS = ("relevance", "newest", "name", "mentions")
 PRICINGS = ("free", "freemium", "paid", "open-source", "unknown")
@@ -314,6 +315,7 @@ def tool_detail_public(tool: Tool, *, session: Session) -> dict[str, object]:
         "mentions": mention_count(tool.id or 0, session=session),
         "alternatives": [{"slug": t.slug, "name": t.name, "tagline": t.tagline, "shared": score}
                          for t, score in alternatives(tool, session=session)],
-        "news": [{"slug": a.slug, "title": a.title, "published_at": a.published_at, "url": a.url,
-                  "source": s.title or s.url} for a, s in tool_news(tool.id or 0, session=session)],
+        "news": [{"slug": a.slug, "title": a.title, "published_at": a.published_at,
+                  "url": a.url if url_is_publishable(a.url) else "", "source": public_source_name(s)}
+                 for a, s in tool_news(tool.id or 0, session=session)],
     }

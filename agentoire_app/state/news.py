@@ -14,9 +14,10 @@ import reflex as rx
 
 from ..db import session_scope
 from ..ingest.categorize import CATEGORY_DESCRIPTIONS
+from ..models import Source
 from ..services.news import list_articles, list_sources
 from ..services.search import search_articles
-from ._format import source_name
+from ..services.sources import source_status_public
 from .rows import article_row
 
 PAGE_SIZE = 50
@@ -31,16 +32,9 @@ def news_href(q: str = "", category: str = "", page: int = 1) -> str:
     return "/news" + ("?" + urlencode(params) if params else "")
 
 
-def _source_state(source) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    if source.retired:
-        state, reason = "retired", "the feed is gone (410)"
-    elif source.last_status == "never":
-        state, reason = "not fetched yet", ""
-    elif source.last_status == "error":
-        state, reason = "failing", source.last_error or "unknown error"
-    else:
-        state, reason = "ok", ""
-    return {"name": source_name(source.title, source.url), "url": source.url, "state": state, "reason": reason}
+def _source_state(source: Source) -> dict[str, str]:
+    """What the empty state shows of a source: never a private address or raw error text."""
+    return source_status_public(source)
 
 
 class NewsState(rx.State):

@@ -10,21 +10,23 @@ import anyio
 import reflex as rx
 
 from ..db import session_scope
-from ..services.submissions import (
-    FIELDS,
-    FORM_ERROR,
+from ..services.moderation import (
     ModerationError,
     approve_submission,
-    client_key_for,
     list_submissions,
     moderation_enabled,
     reject_submission,
-    submit_tool,
+    sign_in,
     token_matches,
 )
+from ..services.submissions import FIELDS, FORM_ERROR, submit_tool
 from ..services.tools import list_categories
 from ..settings import get_settings
+from ._client import router_client_key
 from ._format import long_date
+
+SUBMIT_SALT = "agentoire-submissions"
+SIGN_IN_SALT = "agentoire-moderation"
 
 
 class SubmitState(rx.State):
@@ -42,6 +44,10 @@ class SubmitState(rx.State):
         self.errors, self.form_error, self.submitted_name, self.sending = {}, "", "", False
         self.values = dict.fromkeys(FIELDS, "")
 
+    def _client_key(self) -> str:
+        """This connection's rate-limit key (its address behind trusted proxies, hashed)."""
+        return router_client_key(self.router, salt=SUBMIT_SALT)
+
     @rx.event
     def another(self) -> None:
         self.submitted_name = ""
@@ -53,7 +59,7 @@ class SubmitState(rx.State):
             if self.sending:
                 return
             self.sending = True
-            client = client_key_for(self.router.session.client_ip)
+            client = self._client_key()
         data = {name: str(form_data.get(name, "")) for name in FIELDS}
 
         def work():  # type: ignore[no-untyped-def]
@@ -109,13 +115,18 @@ class ModerateState(rx.State):
 
     @rx.event
     def sign_in(self, form_data: dict[str, str]) -> None:
-        self._token = str(form_data.get("token", ""))[:500]
-        if self._check():
-            self.message = ""
+        """Check the token under the per-client limit on failed sign-ins (kept in the database)."""
+        given = str(form_data.get("token", ""))[:500]
+        admin_token = get_settings().admin_token
+        self.enabled = moderation_enabled(admin_token)
+        with session_scope() as session:
+            accepted, self.message = sign_in(given, admin_token, router_client_key(self.router, salt=SIGN_IN_SALT),
+                                             session=session)
+        self._token = given if accepted else ""
+        if accepted:
             self._refresh()
         else:
-            self._token = ""
-            self.message = "That token is not the moderator's token." if self.enabled else ""
+            self.authorized, self.pending = False, []
 
     @rx.event
     def sign_out(self) -> None:
