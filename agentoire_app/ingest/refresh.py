@@ -33,7 +33,7 @@ from . import schedule
 from .fetch import Fetcher, FetchResult
 from .mentions import ToolMatcher
 from .parse import NotAFeed, ParsedFeed, parse_feed
-from .prepare import PreparedEntry, ToolCatalog, ToolRef, prepare_entries
+from .prepare import PreparedFeed, ToolCatalog, ToolRef, prepare_feed
 from .store import store_entries
 
 log = logging.getLogger("agentoire.ingest")
@@ -128,7 +128,7 @@ def _select_jobs(db_url: str | None, *, url: str | None, all_sources: bool, now:
 
 
 def _record(db_url: str | None, job: _SourceJob, fetched: FetchResult, parsed: ParsedFeed | None,
-            entries: list[PreparedEntry], error: str, *, now: datetime, base: int,
+            batch: PreparedFeed, error: str, *, now: datetime, base: int,
             rng: random.Random) -> FeedOutcome:
     """Store entries and the source's new state in one transaction; on failure record only the error."""
     try:
@@ -136,8 +136,9 @@ def _record(db_url: str | None, job: _SourceJob, fetched: FetchResult, parsed: P
             source = session.get(Source, job.id)
             if source is None:
                 return FeedOutcome(job.url, "error", error="source was deleted during the refresh")
-            counts = store_entries(job.id, entries, session=session, now=now) if parsed else None
-            _apply_outcome(source, fetched, parsed, error, now=now, base=base, rng=rng, session=session)
+            counts = store_entries(job.id, batch.entries, session=session, now=now) if parsed else None
+            _apply_outcome(source, fetched, parsed, error, now=now, base=base, rng=rng, session=session,
+                           note=batch.note)
             session.add(source)
     except Exception as exc:  # a storage failure is this source's error, not the refresh's
         log.exception("storing %s failed", job.url)
@@ -150,7 +151,10 @@ def _record(db_url: str | None, job: _SourceJob, fetched: FetchResult, parsed: P
         return FeedOutcome(job.url, "error", error=message)
     if error or fetched.status != "ok":
         return _status_outcome(job, fetched, error)
-    return FeedOutcome(job.url, "ok", new=counts.new if counts else 0, updated=counts.updated if counts else 0)
+    # What the limits cut rides in `error` of an "ok" line: the contract's shape, and the same words as the
+    # source's status in `agentoire feeds list`.
+    return FeedOutcome(job.url, "ok", new=counts.new if counts else 0, updated=counts.updated if counts else 0,
+                       error=batch.note)
 
 
 def _status_outcome(job: _SourceJob, fetched: FetchResult, error: str) -> FeedOutcome:
@@ -191,7 +195,7 @@ class _Writer:
         self.pending: list[StatusUpdate] = []
 
     async def record(self, job: _SourceJob, fetched: FetchResult, parsed: ParsedFeed | None,
-                     entries: list[PreparedEntry], error: str) -> FeedOutcome:
+                     batch: PreparedFeed, error: str) -> FeedOutcome:
         loop = asyncio.get_running_loop()
         if parsed is None:
             self.pending.append((job, fetched, error))
@@ -199,7 +203,7 @@ class _Writer:
                 await self.flush()
             return _status_outcome(job, fetched, error)
         return await loop.run_in_executor(self.executor, lambda: _record(
-            self.db_url, job, fetched, parsed, entries, error, now=self.now, base=self.base, rng=self.rng))
+            self.db_url, job, fetched, parsed, batch, error, now=self.now, base=self.base, rng=self.rng))
 
     async def flush(self) -> None:
         batch, self.pending = self.pending, []
@@ -212,14 +216,15 @@ class _Writer:
         except Exception:  # e.g. two sources redirected to one URL: write them one by one instead
             log.warning("batched status write failed; writing one by one", exc_info=True)
             for job, fetched, error in batch:
-                _record(self.db_url, job, fetched, None, [], error, now=self.now, base=self.base, rng=self.rng)
+                _record(self.db_url, job, fetched, None, PreparedFeed([]), error, now=self.now, base=self.base,
+                        rng=self.rng)
 
     async def close(self) -> None:
         await asyncio.to_thread(self.executor.shutdown, True)
 
 
 def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | None, error: str, *,
-                   now: datetime, base: int, rng: random.Random, session: Any) -> None:
+                   now: datetime, base: int, rng: random.Random, session: Any, note: str = "") -> None:
     source.last_fetched_at = now
     if fetched.permanent_url and fetched.permanent_url != source.url:
         clash = session.exec(select(Source.id).where(Source.url == fetched.permanent_url)).first()
@@ -253,7 +258,7 @@ def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | No
         source.last_error = ""
         return
     source.last_status = "ok"
-    source.last_error = parsed.warning.replace("\x00", "")
+    source.last_error = "; ".join(part for part in (parsed.warning.replace("\x00", ""), note) if part)
     if parsed.title and not source.title:
         source.title = parsed.title.replace("\x00", "")[:300]
     if parsed.site_url and not source.site_url:
@@ -263,7 +268,7 @@ def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | No
 # --- the pipeline ----------------------------------------------------------------------------------
 
 
-ParseOutcome = tuple[ParsedFeed | None, list[PreparedEntry], str]
+ParseOutcome = tuple[ParsedFeed | None, PreparedFeed, str]
 _worker_catalog = ToolCatalog.empty()
 
 
@@ -272,8 +277,8 @@ def _parse_and_prepare(content: bytes, url: str, headers: dict[str, str], now: d
     try:
         parsed = parse_feed(content, url=url, headers=headers)
     except NotAFeed as exc:
-        return None, [], str(exc)
-    prepared = prepare_entries(parsed.entries, now=now, catalog=catalog or _worker_catalog)
+        return None, PreparedFeed([]), str(exc)
+    prepared = prepare_feed(parsed.entries, now=now, catalog=catalog or _worker_catalog)
     parsed.entries = []  # raw entries are done with (and need not travel back from a worker process)
     return parsed, prepared, ""
 
@@ -330,12 +335,12 @@ async def _refresh_one(job: _SourceJob, *, fetcher: Fetcher, writer: _Writer, no
         fetched = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified,
                                       allow_private=job.added_by != "public")
         parsed: ParsedFeed | None = None
-        entries: list[PreparedEntry] = []
+        batch = PreparedFeed([])
         error = ""
         if fetched.status == "ok":
-            parsed, entries, error = await parsers.run(fetched, now)
+            parsed, batch, error = await parsers.run(fetched, now)
             fetched.content = b""  # the bytes are done with; don't hold 10 MB per source until the write
-        return await writer.record(job, fetched, parsed, entries, error)
+        return await writer.record(job, fetched, parsed, batch, error)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
