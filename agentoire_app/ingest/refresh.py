@@ -366,6 +366,17 @@ async def acquire_refresh_lease(holder: str, *, db_url: str | None = None, wait_
         await asyncio.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
 
 
+def _lease_refusal(held: tuple[str, datetime] | None, now: datetime) -> str:
+    """One line: who holds the lease and how long until it expires (if its holder stops renewing it)."""
+    if held is None:
+        return "another process is refreshing"
+    holder, expires_at = held
+    left = max(0, int((to_stored(expires_at) - now).total_seconds()))
+    minutes, seconds = divmod(left, 60)
+    return (f"another process is refreshing ({holder}); its lease expires in {minutes} min {seconds:02d} s "
+            f"unless renewed")
+
+
 async def refresh_sources(*, url: str | None = None, all_sources: bool = False, now: datetime | None = None,
                           db_url: str | None = None, fetcher: Fetcher | None = None, use_lease: bool = True,
                           lease_wait_seconds: float = 0.0, due_slack_seconds: int = 0,
@@ -384,8 +395,7 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
     holder = leases.new_holder_id()
     if use_lease and not await acquire_refresh_lease(holder, db_url=db_url, wait_seconds=lease_wait_seconds):
         held = await asyncio.to_thread(leases.current_holder, leases.REFRESH_LEASE, db_url=db_url)
-        who = f" ({held[0]} until {held[1]:%H:%M:%S} UTC)" if held else ""
-        return RefreshReport(skipped=f"another process is refreshing{who}")
+        return RefreshReport(skipped=_lease_refusal(held, utcnow()))
     keeper = asyncio.create_task(_keep_lease(holder, db_url)) if use_lease else None
     own_fetcher = fetcher is None
     if fetcher is None:
