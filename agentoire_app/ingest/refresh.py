@@ -34,7 +34,7 @@ from .fetch import Fetcher, FetchResult
 from .mentions import ToolMatcher
 from .parse import NotAFeed, ParsedFeed, parse_feed
 from .prepare import PreparedFeed, ToolCatalog, ToolRef, prepare_feed
-from .store import store_entries
+from .store import DEFAULT_RETENTION, RetentionRule, prune_source, store_entries
 
 log = logging.getLogger("agentoire.ingest")
 
@@ -129,16 +129,21 @@ def _select_jobs(db_url: str | None, *, url: str | None, all_sources: bool, now:
 
 def _record(db_url: str | None, job: _SourceJob, fetched: FetchResult, parsed: ParsedFeed | None,
             batch: PreparedFeed, error: str, *, now: datetime, base: int,
-            rng: random.Random) -> FeedOutcome:
-    """Store entries and the source's new state in one transaction; on failure record only the error."""
+            rng: random.Random, retention: RetentionRule = DEFAULT_RETENTION) -> FeedOutcome:
+    """Store entries, apply retention and the source's new state in one transaction; on failure record
+    only the error."""
     try:
         with session_scope(db_url) as session:
             source = session.get(Source, job.id)
             if source is None:
                 return FeedOutcome(job.url, "error", error="source was deleted during the refresh")
             counts = store_entries(job.id, batch.entries, session=session, now=now) if parsed else None
+            removed = prune_source(job.id, session=session, now=now, rule=retention) if counts else 0
+            note = "; ".join(part for part in (
+                batch.note, f"removed {removed} older stories (keeping the newest {retention.keep})" if removed else ""
+            ) if part)
             _apply_outcome(source, fetched, parsed, error, now=now, base=base, rng=rng, session=session,
-                           note=batch.note)
+                           note=note)
             session.add(source)
     except Exception as exc:  # a storage failure is this source's error, not the refresh's
         log.exception("storing %s failed", job.url)
@@ -151,10 +156,10 @@ def _record(db_url: str | None, job: _SourceJob, fetched: FetchResult, parsed: P
         return FeedOutcome(job.url, "error", error=message)
     if error or fetched.status != "ok":
         return _status_outcome(job, fetched, error)
-    # What the limits cut rides in `error` of an "ok" line: the contract's shape, and the same words as the
-    # source's status in `agentoire feeds list`.
+    # What the limits cut (and retention removed) rides in `error` of an "ok" line: the contract's shape,
+    # and the same words as the source's status in `agentoire feeds list`.
     return FeedOutcome(job.url, "ok", new=counts.new if counts else 0, updated=counts.updated if counts else 0,
-                       error=batch.note)
+                       error=note)
 
 
 def _status_outcome(job: _SourceJob, fetched: FetchResult, error: str) -> FeedOutcome:
@@ -189,8 +194,9 @@ class _Writer:
 
     BATCH = 200
 
-    def __init__(self, db_url: str | None, *, now: datetime, base: int, rng: random.Random) -> None:
-        self.db_url, self.now, self.base, self.rng = db_url, now, base, rng
+    def __init__(self, db_url: str | None, *, now: datetime, base: int, rng: random.Random,
+                 retention: RetentionRule) -> None:
+        self.db_url, self.now, self.base, self.rng, self.retention = db_url, now, base, rng, retention
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agentoire-db-writer")
         self.pending: list[StatusUpdate] = []
 
@@ -203,7 +209,8 @@ class _Writer:
                 await self.flush()
             return _status_outcome(job, fetched, error)
         return await loop.run_in_executor(self.executor, lambda: _record(
-            self.db_url, job, fetched, parsed, batch, error, now=self.now, base=self.base, rng=self.rng))
+            self.db_url, job, fetched, parsed, batch, error, now=self.now, base=self.base, rng=self.rng,
+            retention=self.retention))
 
     async def flush(self) -> None:
         batch, self.pending = self.pending, []
@@ -380,12 +387,14 @@ def _lease_refusal(held: tuple[str, datetime] | None, now: datetime) -> str:
 async def refresh_sources(*, url: str | None = None, all_sources: bool = False, now: datetime | None = None,
                           db_url: str | None = None, fetcher: Fetcher | None = None, use_lease: bool = True,
                           lease_wait_seconds: float = 0.0, due_slack_seconds: int = 0,
-                          rng: random.Random | None = None) -> RefreshReport:
+                          rng: random.Random | None = None,
+                          retention: RetentionRule = DEFAULT_RETENTION) -> RefreshReport:
     """Refresh the due sources (`all_sources`: every live one; `url`: just that one) and report per feed.
 
     With `use_lease` (the default) the refresh first takes the database lease, waiting up to
     `lease_wait_seconds`; when another process holds it nothing is done and `report.skipped` says why.
-    `now` is the clock for scheduling and dates (default: the real time).
+    `now` is the clock for scheduling and dates (default: the real time). `retention` bounds each source's
+    stored articles after its store (see `store.RetentionRule`).
     """
     started = time.monotonic()
     settings = get_settings()
@@ -401,7 +410,7 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
     if fetcher is None:
         fetcher = Fetcher(concurrency=settings.fetch_concurrency, per_host=settings.fetch_per_host,
                           max_body_bytes=settings.max_body_bytes)
-    writer = _Writer(db_url, now=now, base=base, rng=rng)
+    writer = _Writer(db_url, now=now, base=base, rng=rng, retention=retention)
     try:
         jobs = await asyncio.to_thread(_select_jobs, db_url, url=url, all_sources=all_sources, now=now,
                                        due_slack=due_slack_seconds)
