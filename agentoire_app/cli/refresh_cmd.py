@@ -2,6 +2,11 @@
 
 Without `--once` the command exits 2 and says why: the periodic refresh lives inside the app (`make run`,
 `agentoire serve`), where a database lease keeps it to one process at a time.
+
+When another live process holds the lease the command refuses at once with one line saying who and when
+the lease expires, and exits 1: nothing was wrong with the input (that is 2), the work just is not ours
+now. `--wait [SECONDS]` waits for the lease instead, bounded. A holder that died on this machine (kill -9)
+does not block: the lease is taken over at once (see `ingest.lease`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,17 @@ import sys
 from .errors import UsageError
 from .output import print_json, print_table
 
-LEASE_WAIT_SECONDS = 120.0
+MAX_WAIT_SECONDS = 3600.0
+
+
+def _wait_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--wait takes seconds, not {text!r}") from None
+    if not 0 <= value <= MAX_WAIT_SECONDS:
+        raise argparse.ArgumentTypeError(f"--wait takes 0 to {MAX_WAIT_SECONDS:.0f} seconds, not {text}")
+    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--all", action="store_true", help="every live source, due or not")
     parser.add_argument("--source", default=None, metavar="URL", help="only this source")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--wait", nargs="?", type=_wait_seconds, const=None, default=0.0, metavar="SECONDS",
+                        help="when another process holds the lease, wait for it (default: its TTL and a bit)")
     parser.set_defaults(handler=refresh)
 
 
@@ -29,7 +46,7 @@ def refresh(args: argparse.Namespace) -> int:
     if not args.once:
         raise UsageError("refresh needs --once: the periodic refresh runs inside the app (agentoire serve), "
                          "every AGENTOIRE_REFRESH_SECONDS")
-    from ..ingest.refresh import UnknownSource, refresh_sources
+    from ..ingest.refresh import LEASE_TTL_SECONDS, UnknownSource, refresh_sources
     from ..services.sources import BadSourceUrl, normalize_source_url
 
     url = None
@@ -39,11 +56,13 @@ def refresh(args: argparse.Namespace) -> int:
         except BadSourceUrl as exc:
             raise UsageError(str(exc)) from exc
     try:
-        report = asyncio.run(refresh_sources(url=url, all_sources=args.all, lease_wait_seconds=LEASE_WAIT_SECONDS))
+        wait = LEASE_TTL_SECONDS + 10.0 if args.wait is None else args.wait
+        report = asyncio.run(refresh_sources(url=url, all_sources=args.all, lease_wait_seconds=wait))
     except UnknownSource as exc:
         raise UsageError(str(exc)) from exc
     if report.skipped:
-        sys.stderr.write(f"agentoire: {report.skipped}; try again later\n")
+        hint = "try again later" if args.wait else "or use --wait to wait for it"
+        sys.stderr.write(f"agentoire: {report.skipped}; {hint}\n")
         return 1
     if args.json:
         print_json(report.to_json())

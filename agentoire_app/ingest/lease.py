@@ -4,10 +4,22 @@ Taking the lease is one conditional UPDATE: "set me as holder where the lease is
 The database serializes concurrent UPDATEs of one row (SQLite: one writer at a time; PostgreSQL: a row
 lock, with the WHERE clause re-checked after the wait), so exactly one contender sees a row changed.
 The row itself is created beforehand with INSERT … ON CONFLICT DO NOTHING, already expired.
+
+A refresher killed with SIGKILL cannot release its lease, and the next one would wait out the TTL. The
+holder id names its host and process, so a contender on the same host (and in the same PID namespace)
+that finds the holder's process gone takes the lease over at once, with one UPDATE conditional on that
+exact holder id (so two contenders cannot both take it). A holder on another host is never presumed dead:
+we cannot see its processes, and only the expiry speaks for it.
+
+Why not a PostgreSQL session advisory lock, which dies with its connection? It would cover a crash on
+another host too, but it needs one connection held for the whole refresh outside the pool, breaks behind
+a transaction-pooling PgBouncer, and would make the two databases behave differently; the lease with the
+dead-holder check works the same on both, and the cross-host case waits at most the TTL.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -19,13 +31,55 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..db import get_engine
 from ..models import Lease, utcnow
 
+log = logging.getLogger("agentoire.ingest")
+
 REFRESH_LEASE = "refresh"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def host_id() -> str:
+    """This machine as a holder names it: the host name, plus the PID namespace where Linux shows it.
+
+    Two containers may share a host name (host networking) while their process ids mean different
+    things; with the namespace in the name they never judge each other's processes.
+    """
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}/{namespace}"
+
+
 def new_holder_id() -> str:
     """Who we are, readable in the table: host, process and a random suffix (one per refresher)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return f"{host_id()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _process_gone(pid: int) -> bool:
+    """True when no process `pid` runs here (a zombie, killed but not yet reaped, counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # someone else's process: alive
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def holder_is_dead(holder: str) -> bool:
+    """True only when `holder` provably died: it ran on this host and its process is gone.
+
+    A pid reused by an unrelated process reads as alive, which errs on the safe side (we wait for expiry).
+    """
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    host, pid = parts[0], int(parts[1])
+    return host == host_id() and pid != os.getpid() and _process_gone(pid)
 
 
 def _ensure_row(connection: sa.Connection, name: str) -> None:
@@ -52,6 +106,19 @@ def try_acquire(name: str, holder: str, *, ttl_seconds: int, db_url: str | None 
             .where(table.c.name == name, sa.or_(table.c.expires_at < now, table.c.holder == holder))
             .values(holder=holder, expires_at=now + timedelta(seconds=ttl_seconds))
         )
+        if result.rowcount == 1:
+            return True
+        current = connection.execute(sa.select(table.c.holder).where(table.c.name == name)).scalar()
+        if not current or not holder_is_dead(current):
+            return False
+        # Conditional on the dead holder's exact id: of two contenders taking over, one changes the row.
+        result = connection.execute(
+            sa.update(table)
+            .where(table.c.name == name, table.c.holder == current)
+            .values(holder=holder, expires_at=now + timedelta(seconds=ttl_seconds))
+        )
+        if result.rowcount == 1:
+            log.warning("lease %s: took over from %s, whose process is gone", name, current)
         return result.rowcount == 1
 
 

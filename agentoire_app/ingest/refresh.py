@@ -33,8 +33,8 @@ from . import schedule
 from .fetch import Fetcher, FetchResult
 from .mentions import ToolMatcher
 from .parse import NotAFeed, ParsedFeed, parse_feed
-from .prepare import PreparedEntry, ToolCatalog, ToolRef, prepare_entries
-from .store import store_entries
+from .prepare import PreparedFeed, ToolCatalog, ToolRef, prepare_feed
+from .store import DEFAULT_RETENTION, RetentionRule, prune_source, store_entries
 
 log = logging.getLogger("agentoire.ingest")
 
@@ -128,16 +128,22 @@ def _select_jobs(db_url: str | None, *, url: str | None, all_sources: bool, now:
 
 
 def _record(db_url: str | None, job: _SourceJob, fetched: FetchResult, parsed: ParsedFeed | None,
-            entries: list[PreparedEntry], error: str, *, now: datetime, base: int,
-            rng: random.Random) -> FeedOutcome:
-    """Store entries and the source's new state in one transaction; on failure record only the error."""
+            batch: PreparedFeed, error: str, *, now: datetime, base: int,
+            rng: random.Random, retention: RetentionRule = DEFAULT_RETENTION) -> FeedOutcome:
+    """Store entries, apply retention and the source's new state in one transaction; on failure record
+    only the error."""
     try:
         with session_scope(db_url) as session:
             source = session.get(Source, job.id)
             if source is None:
                 return FeedOutcome(job.url, "error", error="source was deleted during the refresh")
-            counts = store_entries(job.id, entries, session=session, now=now) if parsed else None
-            _apply_outcome(source, fetched, parsed, error, now=now, base=base, rng=rng, session=session)
+            counts = store_entries(job.id, batch.entries, session=session, now=now) if parsed else None
+            removed = prune_source(job.id, session=session, now=now, rule=retention) if counts else 0
+            note = "; ".join(part for part in (
+                batch.note, f"removed {removed} older stories (keeping the newest {retention.keep})" if removed else ""
+            ) if part)
+            _apply_outcome(source, fetched, parsed, error, now=now, base=base, rng=rng, session=session,
+                           note=note)
             session.add(source)
     except Exception as exc:  # a storage failure is this source's error, not the refresh's
         log.exception("storing %s failed", job.url)
@@ -150,7 +156,10 @@ def _record(db_url: str | None, job: _SourceJob, fetched: FetchResult, parsed: P
         return FeedOutcome(job.url, "error", error=message)
     if error or fetched.status != "ok":
         return _status_outcome(job, fetched, error)
-    return FeedOutcome(job.url, "ok", new=counts.new if counts else 0, updated=counts.updated if counts else 0)
+    # What the limits cut (and retention removed) rides in `error` of an "ok" line: the contract's shape,
+    # and the same words as the source's status in `agentoire feeds list`.
+    return FeedOutcome(job.url, "ok", new=counts.new if counts else 0, updated=counts.updated if counts else 0,
+                       error=note)
 
 
 def _status_outcome(job: _SourceJob, fetched: FetchResult, error: str) -> FeedOutcome:
@@ -185,13 +194,14 @@ class _Writer:
 
     BATCH = 200
 
-    def __init__(self, db_url: str | None, *, now: datetime, base: int, rng: random.Random) -> None:
-        self.db_url, self.now, self.base, self.rng = db_url, now, base, rng
+    def __init__(self, db_url: str | None, *, now: datetime, base: int, rng: random.Random,
+                 retention: RetentionRule) -> None:
+        self.db_url, self.now, self.base, self.rng, self.retention = db_url, now, base, rng, retention
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agentoire-db-writer")
         self.pending: list[StatusUpdate] = []
 
     async def record(self, job: _SourceJob, fetched: FetchResult, parsed: ParsedFeed | None,
-                     entries: list[PreparedEntry], error: str) -> FeedOutcome:
+                     batch: PreparedFeed, error: str) -> FeedOutcome:
         loop = asyncio.get_running_loop()
         if parsed is None:
             self.pending.append((job, fetched, error))
@@ -199,7 +209,8 @@ class _Writer:
                 await self.flush()
             return _status_outcome(job, fetched, error)
         return await loop.run_in_executor(self.executor, lambda: _record(
-            self.db_url, job, fetched, parsed, entries, error, now=self.now, base=self.base, rng=self.rng))
+            self.db_url, job, fetched, parsed, batch, error, now=self.now, base=self.base, rng=self.rng,
+            retention=self.retention))
 
     async def flush(self) -> None:
         batch, self.pending = self.pending, []
@@ -212,14 +223,15 @@ class _Writer:
         except Exception:  # e.g. two sources redirected to one URL: write them one by one instead
             log.warning("batched status write failed; writing one by one", exc_info=True)
             for job, fetched, error in batch:
-                _record(self.db_url, job, fetched, None, [], error, now=self.now, base=self.base, rng=self.rng)
+                _record(self.db_url, job, fetched, None, PreparedFeed([]), error, now=self.now, base=self.base,
+                        rng=self.rng)
 
     async def close(self) -> None:
         await asyncio.to_thread(self.executor.shutdown, True)
 
 
 def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | None, error: str, *,
-                   now: datetime, base: int, rng: random.Random, session: Any) -> None:
+                   now: datetime, base: int, rng: random.Random, session: Any, note: str = "") -> None:
     source.last_fetched_at = now
     if fetched.permanent_url and fetched.permanent_url != source.url:
         clash = session.exec(select(Source.id).where(Source.url == fetched.permanent_url)).first()
@@ -253,7 +265,7 @@ def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | No
         source.last_error = ""
         return
     source.last_status = "ok"
-    source.last_error = parsed.warning.replace("\x00", "")
+    source.last_error = "; ".join(part for part in (parsed.warning.replace("\x00", ""), note) if part)
     if parsed.title and not source.title:
         source.title = parsed.title.replace("\x00", "")[:300]
     if parsed.site_url and not source.site_url:
@@ -263,7 +275,7 @@ def _apply_outcome(source: Source, fetched: FetchResult, parsed: ParsedFeed | No
 # --- the pipeline ----------------------------------------------------------------------------------
 
 
-ParseOutcome = tuple[ParsedFeed | None, list[PreparedEntry], str]
+ParseOutcome = tuple[ParsedFeed | None, PreparedFeed, str]
 _worker_catalog = ToolCatalog.empty()
 
 
@@ -272,8 +284,8 @@ def _parse_and_prepare(content: bytes, url: str, headers: dict[str, str], now: d
     try:
         parsed = parse_feed(content, url=url, headers=headers)
     except NotAFeed as exc:
-        return None, [], str(exc)
-    prepared = prepare_entries(parsed.entries, now=now, catalog=catalog or _worker_catalog)
+        return None, PreparedFeed([]), str(exc)
+    prepared = prepare_feed(parsed.entries, now=now, catalog=catalog or _worker_catalog)
     parsed.entries = []  # raw entries are done with (and need not travel back from a worker process)
     return parsed, prepared, ""
 
@@ -330,12 +342,12 @@ async def _refresh_one(job: _SourceJob, *, fetcher: Fetcher, writer: _Writer, no
         fetched = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified,
                                       allow_private=job.added_by != "public")
         parsed: ParsedFeed | None = None
-        entries: list[PreparedEntry] = []
+        batch = PreparedFeed([])
         error = ""
         if fetched.status == "ok":
-            parsed, entries, error = await parsers.run(fetched, now)
+            parsed, batch, error = await parsers.run(fetched, now)
             fetched.content = b""  # the bytes are done with; don't hold 10 MB per source until the write
-        return await writer.record(job, fetched, parsed, entries, error)
+        return await writer.record(job, fetched, parsed, batch, error)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
@@ -361,15 +373,28 @@ async def acquire_refresh_lease(holder: str, *, db_url: str | None = None, wait_
         await asyncio.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
 
 
+def _lease_refusal(held: tuple[str, datetime] | None, now: datetime) -> str:
+    """One line: who holds the lease and how long until it expires (if its holder stops renewing it)."""
+    if held is None:
+        return "another process is refreshing"
+    holder, expires_at = held
+    left = max(0, int((to_stored(expires_at) - now).total_seconds()))
+    minutes, seconds = divmod(left, 60)
+    return (f"another process is refreshing ({holder}); its lease expires in {minutes} min {seconds:02d} s "
+            f"unless renewed")
+
+
 async def refresh_sources(*, url: str | None = None, all_sources: bool = False, now: datetime | None = None,
                           db_url: str | None = None, fetcher: Fetcher | None = None, use_lease: bool = True,
                           lease_wait_seconds: float = 0.0, due_slack_seconds: int = 0,
-                          rng: random.Random | None = None) -> RefreshReport:
+                          rng: random.Random | None = None,
+                          retention: RetentionRule = DEFAULT_RETENTION) -> RefreshReport:
     """Refresh the due sources (`all_sources`: every live one; `url`: just that one) and report per feed.
 
     With `use_lease` (the default) the refresh first takes the database lease, waiting up to
     `lease_wait_seconds`; when another process holds it nothing is done and `report.skipped` says why.
-    `now` is the clock for scheduling and dates (default: the real time).
+    `now` is the clock for scheduling and dates (default: the real time). `retention` bounds each source's
+    stored articles after its store (see `store.RetentionRule`).
     """
     started = time.monotonic()
     settings = get_settings()
@@ -379,14 +404,13 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
     holder = leases.new_holder_id()
     if use_lease and not await acquire_refresh_lease(holder, db_url=db_url, wait_seconds=lease_wait_seconds):
         held = await asyncio.to_thread(leases.current_holder, leases.REFRESH_LEASE, db_url=db_url)
-        who = f" ({held[0]} until {held[1]:%H:%M:%S} UTC)" if held else ""
-        return RefreshReport(skipped=f"another process is refreshing{who}")
+        return RefreshReport(skipped=_lease_refusal(held, utcnow()))
     keeper = asyncio.create_task(_keep_lease(holder, db_url)) if use_lease else None
     own_fetcher = fetcher is None
     if fetcher is None:
         fetcher = Fetcher(concurrency=settings.fetch_concurrency, per_host=settings.fetch_per_host,
                           max_body_bytes=settings.max_body_bytes)
-    writer = _Writer(db_url, now=now, base=base, rng=rng)
+    writer = _Writer(db_url, now=now, base=base, rng=rng, retention=retention)
     try:
         jobs = await asyncio.to_thread(_select_jobs, db_url, url=url, all_sources=all_sources, now=now,
                                        due_slack=due_slack_seconds)

@@ -2,19 +2,22 @@
 
 Identity is (source, guid): an entry seen before is updated in place when its content hash changed
 (title, content, summary or updated date), keeping its slug and first-seen date; otherwise untouched.
-New entries get a slug unique across all articles. The caller commits once per source, so a crash leaves
-either all of a source's results or none of them.
+New entries get a slug unique across all articles, removed ones included (a link once given out never
+comes to mean another story). The caller commits once per source, so a crash leaves either all of a
+source's results or none of them.
+
+Retention (`prune_source`) runs in the same transaction, right after the store.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import Article, ArticleTool
+from ..models import Article, ArticleTool, RemovedArticle
 from .prepare import PreparedEntry
 from .slugs import unique_slug
 
@@ -34,13 +37,14 @@ def _chunks(items: list[str], size: int = _CHUNK) -> list[list[str]]:
 def _taken_slugs(bases: list[str], *, session: Session) -> set[str]:
     """Slugs already used among `bases` and their numbered variants ("base-2" …)."""
     taken: set[str] = set()
-    for chunk in _chunks(sorted(set(bases)), 200):
-        taken.update(session.exec(select(Article.slug).where(col(Article.slug).in_(chunk))).all())
+    for slug in (col(Article.slug), col(RemovedArticle.slug)):
+        for chunk in _chunks(sorted(set(bases)), 200):
+            taken.update(session.exec(select(slug).where(slug.in_(chunk))).all())
     # Only a base already taken can have numbered variants in use. "base-…" is queried as a range
     # ('.' sorts right after '-') so both databases use the slug index, which LIKE would not.
     for base in sorted(b for b in set(bases) if b in taken):
-        taken.update(session.exec(
-            select(Article.slug).where(col(Article.slug) > f"{base}-", col(Article.slug) < f"{base}.")).all())
+        for slug in (col(Article.slug), col(RemovedArticle.slug)):
+            taken.update(session.exec(select(slug).where(slug > f"{base}-", slug < f"{base}.")).all())
     return taken
 
 
@@ -50,14 +54,17 @@ def store_entries(source_id: int, entries: list[PreparedEntry], *, session: Sess
     if not entries:
         return counts
     existing: dict[str, tuple[int, str]] = {}
+    removed: set[str] = set()  # retention took these out; the feed still carrying them does not bring them back
     for chunk in _chunks([e.guid for e in entries]):
         rows = session.exec(
             select(Article.id, Article.guid, Article.content_hash)
             .where(Article.source_id == source_id, col(Article.guid).in_(chunk))
         ).all()
         existing.update({guid: (article_id, digest) for article_id, guid, digest in rows if article_id is not None})
+        removed.update(session.exec(select(RemovedArticle.guid).where(
+            RemovedArticle.source_id == source_id, col(RemovedArticle.guid).in_(chunk))).all())
 
-    fresh = [e for e in entries if e.guid not in existing]
+    fresh = [e for e in entries if e.guid not in existing and e.guid not in removed]
     changed = [(existing[e.guid][0], e) for e in entries
                if e.guid in existing and existing[e.guid][1] != e.content_hash]
     if fresh:
@@ -88,3 +95,51 @@ def store_entries(source_id: int, entries: list[PreparedEntry], *, session: Sess
             session.execute(sa.insert(ArticleTool), [{"article_id": article_id, "tool_id": t} for t in e.tool_ids])
         counts.updated += 1
     return counts
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """Keep at most `keep` articles per source, newest first, and never one published within `min_age`.
+
+    Miniflux removes entries by age (CLEANUP_ARCHIVE_*_DAYS) and keeps the row marked "removed" so the
+    entry is not fetched again; `reader` keeps everything. A news desk wants both bounds: the count stops a
+    feed that churns guids from growing without end, the age keeps this week's stories linkable however
+    busy their source. Newest by published date (then id), the order the news list shows. A source can
+    still hold more than `keep` while its recent stories are young: at most 200 per fetch
+    (`prepare.MAX_ENTRIES_PER_FETCH`) times the fetches in `min_age`, and that bound is reached only by a
+    runaway feed.
+    """
+
+    keep: int = 500
+    min_age: timedelta = timedelta(days=7)
+
+
+DEFAULT_RETENTION = RetentionRule()
+REMOVED_REASON = "removed to keep the newest {keep} stories of this source"
+
+
+def prune_source(source_id: int, *, session: Session, now: datetime,
+                 rule: RetentionRule = DEFAULT_RETENTION) -> int:
+    """Apply `rule` to `source_id`: each removed article leaves a `RemovedArticle` behind; the caller commits.
+
+    Returns how many were removed, for the source's status line.
+    """
+    doomed = session.exec(
+        select(Article.id, Article.slug, Article.guid, Article.url, Article.title, Article.published_at)
+        .where(Article.source_id == source_id)
+        .order_by(col(Article.published_at).desc(), col(Article.id).desc())
+        .offset(rule.keep)
+    ).all()
+    doomed = [row for row in doomed if row[5] < now - rule.min_age]
+    if not doomed:
+        return 0
+    reason = REMOVED_REASON.format(keep=rule.keep)
+    session.connection().execute(RemovedArticle.__table__.insert(), [{  # type: ignore[attr-defined]
+        "slug": slug, "source_id": source_id, "guid": guid, "url": url, "title": title,
+        "published_at": published_at, "removed_at": now, "reason": reason,
+    } for _, slug, guid, url, title, published_at in doomed])
+    ids = [row[0] for row in doomed]
+    for chunk in [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]:
+        session.execute(sa.delete(ArticleTool).where(col(ArticleTool.article_id).in_(chunk)))
+        session.execute(sa.delete(Article).where(col(Article.id).in_(chunk)))
+    return len(doomed)

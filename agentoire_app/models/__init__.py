@@ -1,7 +1,7 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
 from .clock import to_stored, utcnow
-from .news import Article, ArticleTool, Source
+from .news import Article, ArticleTool, RemovedArticle, Source
 from .ops import Attempt, Lease
 from .tools import Category, Submission, Tool
 
@@ -11,6 +11,7 @@ __all__ = [
     "Attempt",
     "Category",
     "Lease",
+    "RemovedArticle",
     "Source",
     "Submission",
     "Tool",

@@ -37,7 +37,10 @@ class Source(SQLModel, table=True):
 class Article(SQLModel, table=True):
     """One story from a source. Identity is (source, guid); the slug never changes once published."""
 
-    __table_args__ = (sa.UniqueConstraint("source_id", "guid", name="uq_article_source_guid"),)
+    __table_args__ = (
+        sa.UniqueConstraint("source_id", "guid", name="uq_article_source_guid"),
+        sa.Index("ix_article_source_published", "source_id", "published_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=160)
@@ -64,3 +67,25 @@ class ArticleTool(SQLModel, table=True):
 
     article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
     tool_id: int = Field(foreign_key="tool.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
+class RemovedArticle(SQLModel, table=True):
+    """What is left of an article the retention rule removed: enough for its link to say so honestly.
+
+    `/news/{slug}` keeps answering with the title, why it went and a link to the original; the body is
+    gone (that is the space retention wins). (source, guid) stays known so that an entry the feed still
+    carries is not stored again as new, only to be removed again on the next refresh.
+    """
+
+    __tablename__ = "removed_article"
+    __table_args__ = (sa.UniqueConstraint("source_id", "guid", name="uq_removed_article_source_guid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=160)
+    source_id: int = Field(index=True, description="the source it came from (no foreign key: a tombstone)")
+    guid: str = Field(max_length=1000)
+    url: str = Field(default="", max_length=2000)
+    title: str = Field(max_length=500)
+    published_at: datetime
+    removed_at: datetime = Field(default_factory=utcnow)
+    reason: str = Field(default="", max_length=300)

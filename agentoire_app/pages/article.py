@@ -61,12 +61,28 @@ def _article() -> rx.Component:
     )
 
 
+def _removed() -> rx.Component:
+    """A story retention removed: its title, why it went and the original link, never a bare "not found"."""
+    return rx.el.article(
+        rx.el.h1(ArticleState.title, data_testid="article-title", class_name="ag-article-title"),
+        rx.el.p(ArticleState.removed_note, data_testid="article-removed", class_name="ag-summary"),
+        rx.el.p(
+            "original source ",
+            rx.el.a(ArticleState.url, href=ArticleState.url, rel="noopener", class_name="ag-link ag-url"),
+            data_testid="article-original",
+            class_name="ag-original",
+        ),
+        link("← back to news", href="/news", data_testid="back-to-news", data_up="true"),
+        class_name="ag-article",
+    )
+
+
 @page("/news/[slug]", title=ArticleState.title, on_load=ArticleState.load)
 def article() -> rx.Component:
     return layout(
         rx.cond(
             ArticleState.found,
-            rx.cond(ArticleState.loaded, _article(), loading()),
+            rx.cond(ArticleState.loaded, rx.cond(ArticleState.removed, _removed(), _article()), loading()),
             not_found("story", "/news", "← all news"),
         ),
         width="article",
