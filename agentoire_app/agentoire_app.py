@@ -6,7 +6,6 @@ from __future__ import annotations
 import reflex as rx
 
 from .api.routes import build_api
-from .components.keymap import keymap_script
 from .components.palette import palette_wrap
 from .ingest.loop import refresh_loop
 from .pages import add_pages
@@ -15,7 +14,6 @@ app = rx.App(
     stylesheets=["/agentoire.css"],
     head_components=[
         rx.el.meta(name="color-scheme", content="light dark"),
-        rx.el.script(keymap_script()),
         rx.el.script(src="/agentoire.js", defer=True),
     ],
     extra_app_wraps={(3, "Palette"): palette_wrap},

@@ -1,16 +1,14 @@
-"""The keymap is one definition: the page script binds it, the help overlay renders it, the palette's
-command rows label themselves from it."""
+"""The keymap is one definition: the page carries it as data for the page script, the help overlay renders
+it, the palette's command rows label themselves from it, and each action Reflex owns has a hidden trigger."""
 
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
+from agentoire_app.components.bridge import EVENT_TRIGGERS, bridge, trigger_actions
 from agentoire_app.components.help import help_dialog
-from agentoire_app.components.keymap import KEYMAP, keymap_config, keymap_script, shortcut_label
+from agentoire_app.components.keymap import KEYMAP, keymap_config, keymap_json, shortcut_label
 
-SCRIPT = (Path(__file__).resolve().parent.parent / "assets" / "agentoire.js").read_text(encoding="utf-8")
 CONTRACT_KEYS = {("mod+k",), ("t",), ("?",), ("/",), ("j",), ("k",), ("Enter",), ("o",), ("g", "h"), ("g", "n"),
                  ("g", "t"), ("u",), ("Escape",)}
 
@@ -26,12 +24,21 @@ def test_no_key_is_bound_twice() -> None:
     assert not firsts & {s.keys[0] for s in KEYMAP if len(s.keys) == 1}, "a sequence prefix is also a key"
 
 
-def test_every_action_has_a_handler_in_the_page_script() -> None:
-    for shortcut in KEYMAP:
-        if shortcut.action.startswith("go:"):
-            assert 'action.startsWith("go:")' in SCRIPT
-        else:
-            assert re.search(rf'case "{re.escape(shortcut.action)}":', SCRIPT), shortcut.action
+def test_every_go_action_and_reflex_event_has_a_hidden_trigger() -> None:
+    rendered = str(bridge())
+    go_actions = {s.action for s in KEYMAP if s.action.startswith("go:")}
+    assert go_actions == {"go:/", "go:/news", "go:/tools"}
+    assert trigger_actions() == go_actions | set(EVENT_TRIGGERS)
+    for action in trigger_actions():
+        assert f'"data-trigger":"{action}"' in rendered, action
+    for action in go_actions:
+        assert f'to:"{action.removeprefix("go:")}"' in rendered, "a client-side link"
+
+
+def test_the_page_carries_the_keymap_as_data_not_code() -> None:
+    rendered = str(bridge())
+    assert '"data-keymap":' + json.dumps(keymap_json()) in rendered
+    assert json.loads(keymap_json()) == keymap_config()
 
 
 def test_the_bound_config_is_generated_from_the_keymap() -> None:
@@ -41,7 +48,6 @@ def test_the_bound_config_is_generated_from_the_keymap() -> None:
             assert config["single"][shortcut.keys[0]] == shortcut.action
         else:
             assert config["sequences"][shortcut.keys[0]][shortcut.keys[1]] == shortcut.action
-    assert keymap_script().startswith("window.AGENTOIRE_KEYMAP = ")
 
 
 def test_help_lists_every_shortcut_with_its_label() -> None:

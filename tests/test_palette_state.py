@@ -1,11 +1,83 @@
-"""The palette's state logic: commands from the keymap, grouping and order of the rows, recent picks."""
+"""The palette's state logic: commands from the keymap, grouping and order of the rows, recent picks, and
+the open state of the overlays (one place: the Reflex state the dialogs render)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+import reflex as rx
+
 from agentoire_app.components.keymap import KEYMAP, shortcut_label
-from agentoire_app.state.palette import RECENT_MAX, arrange, command_items, parse_recent, remembered
+from agentoire_app.state.help import HelpState
+from agentoire_app.state.palette import (
+    RECENT_MAX,
+    PaletteState,
+    arrange,
+    command_items,
+    parse_recent,
+    remembered,
+)
+
+
+def overlay_states() -> tuple[PaletteState, HelpState]:
+    root = rx.State(_reflex_internal_init=True)  # type: ignore[call-arg]
+    palette = root.get_substate(PaletteState.get_full_name().split(".")[1:])
+    help_state = root.get_substate(HelpState.get_full_name().split(".")[1:])
+    assert isinstance(palette, PaletteState) and isinstance(help_state, HelpState)
+    return palette, help_state
+
+
+def redirect_args(spec: object) -> dict[str, object]:
+    return {str(name): value._var_value for name, value in spec.args}  # type: ignore[attr-defined]
+
+
+def test_opening_the_palette_closes_the_help_and_starts_with_an_empty_box() -> None:
+    palette, help_state = overlay_states()
+    help_state.toggle_help()
+    palette.query = "left over"
+    assert asyncio.run(palette.toggle_palette()) == PaletteState.search
+    assert palette.is_open and not help_state.is_open and palette.query == ""
+    assert asyncio.run(palette.toggle_palette()) is None
+    assert not palette.is_open
+
+
+def test_the_dialog_can_close_the_palette_but_not_open_it() -> None:
+    palette, _ = overlay_states()
+    palette.set_open(True)
+    assert not palette.is_open
+    asyncio.run(palette.toggle_palette())
+    palette.set_open(False)
+    assert not palette.is_open
+
+
+def test_a_picked_page_is_remembered_closes_the_palette_and_opens_here() -> None:
+    palette, _ = overlay_states()
+    asyncio.run(palette.toggle_palette())
+    spec = palette.pick("Ollama", "tools", "/tools/ollama", False, False)
+    assert redirect_args(spec)["path"] == "/tools/ollama" and redirect_args(spec)["external"] is False
+    assert not palette.is_open
+    assert parse_recent(palette.recent)[0] == {"title": "Ollama", "detail": "tools", "url": "/tools/ollama"}
+
+
+def test_a_page_picked_with_ctrl_or_cmd_opens_in_a_new_tab_and_the_palette_stays() -> None:
+    for ctrl_key, meta_key in ((True, False), (False, True)):
+        palette, _ = overlay_states()
+        asyncio.run(palette.toggle_palette())
+        spec = palette.pick("Ollama", "tools", "/tools/ollama", ctrl_key, meta_key)
+        assert redirect_args(spec) == {"path": "/tools/ollama", "external": True, "popup": False, "replace": False}
+        assert palette.is_open
+        assert parse_recent(palette.recent)[0]["url"] == "/tools/ollama"
+
+
+def test_a_command_row_only_closes_the_palette_and_is_not_remembered() -> None:
+    palette, _ = overlay_states()
+    asyncio.run(palette.toggle_palette())
+    assert palette.pick("toggle theme", "", "", False, False) is None
+    assert not palette.is_open and parse_recent(palette.recent) == []
+    asyncio.run(palette.toggle_palette())
+    assert palette.pick("evil", "", "https://evil.example/", False, False) is None
+    assert parse_recent(palette.recent) == []
 
 
 def test_empty_query_shows_recent_picks_then_every_command_with_its_shortcut() -> None:

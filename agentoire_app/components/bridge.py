@@ -1,84 +1,51 @@
-"""The page script's handle on React: client-side navigation, the theme toggle and Reflex events.
+"""What the page script (assets/agentoire.js) may reach: the keymap as data and one hidden trigger per
+action that Reflex owns.
 
-assets/agentoire.js is plain JavaScript outside React; this invisible component publishes
-`window.agentoireBridge` from inside the React tree (hooks) so the script can navigate without a full
-reload, toggle the colour mode through Reflex's own provider (which persists it in localStorage and is
-read back before paint by Reflex's inline head script), ask for fresh status-bar counts and send the
-palette's events (open, close, remember a pick) to `PaletteState`.
+The script is plain JavaScript outside React. Rather than reaching into React or Reflex, it reads the
+keymap from `data-keymap` on `#ag-keymap` (generated from components/keymap.py) and, for an action Reflex
+owns, clicks the element carrying `data-trigger=<action>`: a button whose `on_click` is the Reflex event
+(open / close the palette or the help, toggle the colour mode through Reflex's own provider, refresh the
+status bar) or a react-router link (`g h`, `g n`, `g t`), so navigation stays client-side. Every other
+action (the j/k cursor, `/`, `u`, `n`/`p`) is plain DOM work in the script. Back the other way, a
+closing dialog asks the script for one thing: `restore_focus`.
 """
 
 from __future__ import annotations
 
 import reflex as rx
-from reflex_base.event import EventChain
-from reflex_base.utils.imports import ImportVar
-from reflex_base.vars.base import LiteralVar, Var, VarData
-from reflex_components_core.core.banner import connect_errors
 
+from ..state.help import HelpState
 from ..state.palette import PaletteState
 from ..state.status import StatusState
+from .keymap import KEYMAP, keymap_json
+
+# The reader's local midnight, so "added today" counts from the reader's day, not the server's.
+LOCAL_MIDNIGHT_JS = "(() => { const d = new Date(); d.setHours(0, 0, 0, 0); return d.toISOString(); })()"
+
+refresh_status = rx.call_script(LOCAL_MIDNIGHT_JS, callback=StatusState.refresh)
+
+# A Radix dialog gives the focus back to its Dialog.Trigger; ours are opened by keys and hidden triggers,
+# so the script (which saw where the focus was) gives it back to what had it before the dialog opened.
+restore_focus = rx.call_script("window.agentoire?.restoreFocus()")
+
+# Actions the keymap binds that Reflex carries out (the others are the script's own).
+EVENT_TRIGGERS: dict[str, rx.EventSpec | rx.EventHandler] = {
+    "palette": PaletteState.toggle_palette,
+    "help": HelpState.toggle_help,
+    "theme": rx.toggle_color_mode,
+    "status": refresh_status,
+}
 
 
-def _event_js(spec) -> Var:  # type: ignore[no-untyped-def]
-    """A Reflex event as a JS function of no arguments; free names in `spec` come from the enclosing arrow."""
-    return LiteralVar.create(EventChain(events=[spec], args_spec=lambda: []))
+def trigger_actions() -> set[str]:
+    """Every action that has a hidden trigger: the Reflex events and the keymap's `go:` links."""
+    return set(EVENT_TRIGGERS) | {s.action for s in KEYMAP if s.action.startswith("go:")}
 
 
-def _refresh_status_js() -> Var:
-    return _event_js(StatusState.refresh(Var("agDayStart")))
-
-
-class Bridge(rx.Fragment):
-    """Renders nothing; its hooks publish `window.agentoireBridge`."""
-
-    def add_imports(self) -> dict[str, list[ImportVar]]:
-        return {
-            "react": [ImportVar(tag="useEffect"), ImportVar(tag="useContext")],
-            "react-router": [ImportVar(tag="useNavigate")],
-            "$/utils/context-registry": [ImportVar(tag="ColorModeContext")],
-        }
-
-    def add_hooks(self) -> list[str | Var]:
-        refresh = _refresh_status_js()
-        palette_open = _event_js(PaletteState.open_palette())
-        palette_close = _event_js(PaletteState.close_palette())
-        palette_remember = _event_js(PaletteState.remember(Var("agTitle"), Var("agDetail"), Var("agUrl")))
-        palette_go = _event_js(PaletteState.go(Var("agTitle"), Var("agDetail"), Var("agUrl")))
-        palette_events = VarData.merge(palette_open._get_all_var_data(), palette_close._get_all_var_data(),
-                                       palette_remember._get_all_var_data(), palette_go._get_all_var_data())
-        # When the socket (re)connects, a restarted server has fresh state: ask for the counts again.
-        reconnected = Var(
-            _js_expr=f"""useEffect(() => {{
-  if ({connect_errors!s}.length === 0 && window.agentoireBridge) {{
-    const agMidnight = new Date(); agMidnight.setHours(0, 0, 0, 0);
-    window.agentoireBridge.refreshStatus(agMidnight.toISOString());
-  }}
-}}, [{connect_errors!s}.length === 0])""",
-            _var_data=VarData.merge(connect_errors._get_all_var_data(), refresh._get_all_var_data()),
-        )
-        return [
-            "const agNavigate = useNavigate();",
-            "const agColorMode = useContext(ColorModeContext);",
-            Var(
-                _js_expr=f"""useEffect(() => {{
-  window.agentoireBridge = {{
-    navigate: (path) => agNavigate(path),
-    toggleTheme: () => agColorMode.toggleColorMode(),
-    theme: () => agColorMode.resolvedColorMode,
-    refreshStatus: (agDayStart) => ({refresh!s})(),
-    palette: {{
-      open: () => ({palette_open!s})(),
-      close: () => ({palette_close!s})(),
-      remember: (agTitle, agDetail, agUrl) => ({palette_remember!s})(),
-      go: (agTitle, agDetail, agUrl) => ({palette_go!s})(),
-    }},
-  }};
-  window.dispatchEvent(new Event("agentoire:bridge"));
-}}, [agNavigate, agColorMode])""",
-                _var_data=VarData.merge(refresh._get_all_var_data(), palette_events),
-            ),
-            reconnected,
-        ]
-
-
-bridge = Bridge.create
+def bridge() -> rx.Component:
+    buttons = [rx.el.button(type="button", tab_index=-1, data_trigger=action, on_click=event)
+               for action, event in EVENT_TRIGGERS.items()]
+    links = [rx.link(action, href=action.removeprefix("go:"), tab_index=-1, data_trigger=action)
+             for action in dict.fromkeys(s.action for s in KEYMAP if s.action.startswith("go:"))]
+    return rx.el.div(*buttons, *links, id="ag-keymap", data_keymap=keymap_json(), hidden=True,
+                     aria_hidden="true")

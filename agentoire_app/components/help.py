@@ -1,9 +1,12 @@
-"""The `?` overlay, rendered from the keymap that binds the keys."""
+"""The `?` overlay, rendered from the keymap that binds the keys: a Radix dialog whose open state is
+`HelpState.is_open` (focus trap, Esc and focus restore come with the dialog)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from ..state.help import HelpState
+from .bridge import restore_focus
 from .keymap import KEYMAP, shortcut_label
 
 
@@ -19,28 +22,25 @@ def help_dialog() -> rx.Component:
                 data_action=shortcut.action,
             )
         )
-    return rx.el.div(
-        rx.el.div(
+    return rx.dialog.root(
+        rx.dialog.content(
             rx.el.div(
-                rx.el.h2("keyboard", id="ag-help-title"),
-                rx.el.button("esc", type="button", data_action="close", aria_label="close help",
-                             class_name="ag-close"),
+                rx.dialog.title("keyboard", class_name="ag-help-title"),
+                rx.dialog.close(rx.el.button("esc", type="button", aria_label="close help", class_name="ag-close")),
                 class_name="ag-help-head",
             ),
+            rx.dialog.description("Every shortcut, by what it does.", class_name="ag-visually-hidden"),
             *[
                 rx.el.section(rx.el.h3(group), rx.el.dl(*rows), class_name="ag-help-group")
                 for group, rows in groups.items()
             ],
             rx.el.p("Single keys do nothing while you type in a text field.", class_name="ag-muted"),
             class_name="ag-help",
-            role="dialog",
+            on_close_auto_focus=restore_focus,
             aria_modal="true",
-            aria_labelledby="ag-help-title",
             data_testid="help-dialog",
-            tab_index=-1,
+            data_overlay="help",
         ),
-        class_name="ag-overlay",
-        id="ag-help",
-        hidden=True,
-        data_overlay="help",
+        open=HelpState.is_open,
+        on_open_change=HelpState.set_open,
     )

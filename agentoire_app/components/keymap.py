@@ -1,4 +1,5 @@
-"""The keymap: the one definition that binds the keys (assets/agentoire.js reads `keymap_config()`),
+"""The keymap: the one definition that binds the keys (assets/agentoire.js reads `keymap_json()` from the
+page, see components/bridge.py),
 renders the `?` help overlay and labels the palette's command rows. Nothing else lists shortcuts, so the
 three cannot drift apart (tests/test_keymap.py checks it).
 """
@@ -66,6 +67,6 @@ def keymap_config() -> dict[str, object]:
     return {"single": single, "sequences": sequences, "commands": commands}
 
 
-def keymap_script() -> str:
-    """The inline script that hands the keymap to assets/agentoire.js before it runs."""
-    return "window.AGENTOIRE_KEYMAP = " + json.dumps(keymap_config(), ensure_ascii=False) + ";"
+def keymap_json() -> str:
+    """The keymap as the page carries it for assets/agentoire.js (a data attribute, not code)."""
+    return json.dumps(keymap_config(), ensure_ascii=False)

@@ -1,12 +1,15 @@
 """The ⌘K palette, rendered by Reflex from `PaletteState` (after reflex-web's search dialog).
 
-One dialog: a combobox input, a listbox of results grouped under their group's name (recent, tools, news,
-categories, commands), each command row showing its own shortcut from the keymap. Typing sends
-`PaletteState.type_query`; the state searches in the background and fills the rows.
+A Radix dialog whose open state is `PaletteState.is_open`: Radix moves the focus in, traps it, closes on
+Esc or a click outside and gives the focus back to what had it. Inside: a combobox input and a listbox of
+results grouped under their group's name (recent, tools, news, categories, commands), each command row
+showing its own shortcut from the keymap. Typing sends `PaletteState.type_query`; the state searches in
+the background and fills the rows.
 
-What must answer within a frame stays in the page script (assets/agentoire.js), which drives this markup
-through `window.agentoireBridge`: opening and closing (focus moves in, is trapped, and returns to what
-had it), the arrow keys' active row (`aria-selected`, `aria-activedescendant`), Enter / ⌘-Enter and clicks.
+The active row under the arrow keys must answer within a frame, so the page script (assets/agentoire.js)
+moves `aria-selected` and clicks the active row on Enter. The list is keyed by the query it answers: new
+results are a new list, whose first row is the active one again. A page row's click is `PaletteState.pick`
+(Ctrl/⌘ held: a new tab); a command row's click closes the palette and the script runs its action.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..state.palette import PaletteState
+from .bridge import restore_focus
 
 LIST_ID = "ag-palette-list"
 
@@ -32,6 +36,7 @@ def _option(item: rx.Var) -> rx.Component:
         data_action=rx.cond(item["action"] != "", item["action"], None),
         aria_selected=rx.cond(item["index"] == "0", "true", "false"),
         class_name="ag-palette-item",
+        on_click=lambda e: PaletteState.pick(item["title"], item["detail"], item["url"], e.ctrl_key, e.meta_key),
     )
 
 
@@ -54,12 +59,15 @@ def palette_wrap(stateful: bool) -> rx.Component | None:
 
 
 def palette_dialog() -> rx.Component:
-    return rx.el.div(
-        rx.el.div(
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("palette", class_name="ag-visually-hidden"),
+            rx.dialog.description("search tools, news, categories and commands; arrows move, enter opens",
+                                  class_name="ag-visually-hidden"),
             rx.el.input(
                 type="text",
                 role="combobox",
-                aria_expanded=rx.cond(PaletteState.is_open, "true", "false"),
+                aria_expanded="true",
                 aria_controls=LIST_ID,
                 aria_autocomplete="list",
                 aria_label="search tools, news, categories and commands",
@@ -78,6 +86,7 @@ def palette_dialog() -> rx.Component:
                               class_name="ag-palette-empty"),
                 ),
                 id=LIST_ID,
+                key=PaletteState.shown_query,
                 role="listbox",
                 aria_label="results",
                 data_query=PaletteState.shown_query,
@@ -85,14 +94,12 @@ def palette_dialog() -> rx.Component:
             ),
             rx.el.div("↑↓ move · enter open · ⌘/ctrl+enter new tab · esc close", class_name="ag-palette-foot",
                       aria_hidden="true"),
-            role="dialog",
             aria_modal="true",
-            aria_label="palette",
             data_testid="palette",
+            data_overlay="palette",
             class_name="ag-palette",
+            on_close_auto_focus=restore_focus,
         ),
-        id="ag-palette",
-        hidden=True,
-        data_overlay="palette",
-        class_name="ag-overlay ag-palette-overlay",
+        open=PaletteState.is_open,
+        on_open_change=PaletteState.set_open,
     )

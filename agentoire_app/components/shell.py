@@ -1,10 +1,11 @@
 """The shell every page wears: status bar, wordmark and navigation, the content, the footer, the help
-overlay and the bridge the page script talks to. Pages hand `layout` their content only."""
+overlay and the hidden triggers the page script clicks (components/bridge.py). Pages hand `layout` their content only."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from ..state.help import HelpState
 from .bridge import bridge
 from .help import help_dialog
 from .status_bar import status_bar
@@ -30,7 +31,7 @@ def masthead() -> rx.Component:
             rx.el.button(
                 rx.el.span("theme", class_name="ag-theme-label"),
                 type="button",
-                data_action="theme",
+                on_click=rx.toggle_color_mode,
                 aria_label="toggle light / dark theme",
                 class_name="ag-nav-link ag-theme-button",
             ),
@@ -51,7 +52,8 @@ def footer() -> rx.Component:
         rx.el.span(" · ", aria_hidden="true"),
         rx.el.a("api", href="/api/tools", class_name="ag-link"),
         rx.el.span(" · ", aria_hidden="true"),
-        rx.el.button("keyboard [?]", type="button", data_action="help", class_name="ag-link ag-footer-help"),
+        rx.el.button("keyboard [?]", type="button", on_click=HelpState.toggle_help, aria_haspopup="dialog",
+                     class_name="ag-link ag-footer-help"),
         class_name="ag-footer",
     )
 

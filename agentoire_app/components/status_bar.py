@@ -6,7 +6,9 @@ import reflex as rx
 from reflex_base.vars.base import Var, VarData
 from reflex_components_core.core.banner import connection_errors_count, has_connection_errors
 
+from ..state.palette import PaletteState
 from ..state.status import StatusState
+from .bridge import refresh_status
 
 # Offline after this many failed reconnection attempts in a row (Reflex keeps the last ten errors).
 OFFLINE_AFTER_ERRORS = 10
@@ -74,11 +76,13 @@ def status_bar() -> rx.Component:
             rx.el.span(" search", class_name="ag-palette-button-label"),
             type="button",
             data_testid="palette-button",
-            data_action="palette",
+            on_click=PaletteState.toggle_palette,
             aria_label="open the palette",
             aria_haspopup="dialog",
             class_name="ag-palette-button",
         ),
+        # Counts on every page mount, and again once the socket is back (a restarted server has fresh state).
+        rx.cond(has_connection_errors, rx.fragment(), rx.el.span(on_mount=refresh_status, hidden=True)),
         data_testid="status-bar",
         class_name="ag-status",
     )

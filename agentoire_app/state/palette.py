@@ -20,6 +20,7 @@ import reflex as rx
 from ..components.keymap import keymap_config
 from ..db import session_scope
 from ..services.palette import palette_search, rank_name
+from .help import HelpState
 
 RECENT_MAX = 6
 QUERY_MAX = 100
@@ -91,15 +92,23 @@ class PaletteState(rx.State):
     recent: str = rx.LocalStorage("[]", name="agentoire_recent")
 
     @rx.event
-    def open_palette(self):  # type: ignore[no-untyped-def]
-        """Opened (⌘K, the touch button, `/` on a page without a search box): an empty box."""
+    async def toggle_palette(self):  # type: ignore[no-untyped-def]
+        """⌘K, the touch button, `/` on a page without a search box: open with an empty box, or close.
+        One overlay at a time: opening the palette closes the help."""
+        if self.is_open:
+            self.is_open = False
+            return None
+        help_state = await self.get_state(HelpState)
+        help_state.is_open = False
         self.is_open = True
         self.query = ""
         return PaletteState.search
 
     @rx.event
-    def close_palette(self) -> None:
-        self.is_open = False
+    def set_open(self, is_open: bool) -> None:
+        """The dialog's own `on_open_change` (Esc, a click outside): only closing comes this way."""
+        if not is_open:
+            self.is_open = False
 
     @rx.event
     def type_query(self, value: str):  # type: ignore[no-untyped-def]
@@ -110,22 +119,23 @@ class PaletteState(rx.State):
         return PaletteState.search
 
     @rx.event
-    def remember(self, title: str, detail: str, url: str) -> None:
-        """A page was picked from the palette: it leads the recent list (kept in this browser)."""
-        if str(url).startswith("/"):
-            self.recent = remembered(self.recent, str(title), str(detail), str(url))
-
-    @rx.event
-    def go(self, title: str, detail: str, url: str):  # type: ignore[no-untyped-def]
-        """A page was picked to open here: remember it, then navigate.
+    def pick(self, title: str, detail: str, url: str, ctrl_key: bool, meta_key: bool):  # type: ignore[no-untyped-def]
+        """A row was chosen (Enter or a click). A page leads the recent list, then opens here or, with
+        Ctrl/⌘ held, in a new tab; a command row (no url) only closes the palette, and the page script
+        runs its action.
 
         The navigation comes back with the stored list rather than being made in the browser straight
         away: Reflex sends the browser's localStorage values on every page change, and one read before
         this pick reached localStorage would put the old list back."""
-        if not str(url).startswith("/"):
+        url = str(url)
+        if not url.startswith("/"):
+            self.is_open = False
             return None
-        self.recent = remembered(self.recent, str(title), str(detail), str(url))
-        return rx.redirect(str(url))
+        self.recent = remembered(self.recent, str(title), str(detail), url)
+        if ctrl_key or meta_key:
+            return rx.redirect(url, is_external=True)
+        self.is_open = False
+        return rx.redirect(url)
 
     @rx.event(background=True)
     async def search(self) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from agentoire_app.components.keymap import KEYMAP, keymap_config
+from agentoire_app.db import session_scope
+from agentoire_app.models import Tool
 
 from .conftest import FIXTURE_ARTICLE, NEWER_ARTICLE, OLDER_ARTICLE, wait_live
 
@@ -33,7 +36,7 @@ def _wait_path(page, path: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_page_binds_exactly_the_python_keymap(open_page) -> None:
     page = open_page("/")
-    assert page.evaluate("() => window.AGENTOIRE_KEYMAP") == keymap_config()
+    assert page.evaluate("() => JSON.parse(document.getElementById('ag-keymap').dataset.keymap)") == keymap_config()
 
 
 def test_help_lists_every_shortcut_and_closes_with_escape(open_page) -> None:
@@ -201,14 +204,30 @@ def test_palette_search_then_enter_lands_on_the_page(open_page) -> None:
     assert page.get_by_test_id("palette").is_hidden()
 
 
-def test_palette_ranks_prefix_before_word_start_before_fuzzy(open_page) -> None:
+RANKED_TOOLS = ("Zorblax", "Zorblax Studio", "Open Zorblax", "Hyperzorblax")  # exact, prefix, word start, substring
+
+
+@pytest.fixture
+def ranked_tools(app_server):  # type: ignore[no-untyped-def]
+    """Four tools whose names match "zorblax" exactly, as a prefix, at a word start and inside a word."""
+    slugs = ["rank-probe-" + name.lower().replace(" ", "-") for name in RANKED_TOOLS]
+    with session_scope(app_server.db_url) as session:
+        # Inserted worst first, so the order on screen is the ranking's, not the insertion's.
+        for slug, name in reversed(list(zip(slugs, RANKED_TOOLS, strict=True))):
+            session.add(Tool(slug=slug, name=name, homepage=f"https://{slug}.example/", category="other"))
+    yield RANKED_TOOLS
+    with session_scope(app_server.db_url) as session:
+        for tool in session.exec(select(Tool).where(Tool.slug.in_(slugs))).all():  # type: ignore[attr-defined]
+            session.delete(tool)
+
+
+def test_palette_ranks_exact_then_prefix_then_word_start_then_substring(open_page, ranked_tools) -> None:
     page = open_page("/")
     _open_palette(page)
-    page.get_by_test_id("palette-input").type("story")
-    _wait_results(page, "story")
+    page.get_by_test_id("palette-input").type("zorblax")
+    _wait_results(page, "zorblax")
     titles = page.locator("[data-testid=palette-item] .ag-palette-title").all_inner_texts()
-    # "…story about…" titles contain the word; none starts with it; the exact-title fixture is absent.
-    assert titles[:2] == [NEWER_ARTICLE["title"], OLDER_ARTICLE["title"]] or OLDER_ARTICLE["title"] in titles
+    assert titles[:4] == list(ranked_tools)
 
 
 def test_palette_arrows_move_and_escape_gives_focus_back(open_page) -> None:
