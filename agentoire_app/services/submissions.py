@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -24,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from ..catalog.records import SHARED_HOSTS, domain_of, name_key, slugify
 from ..models import Category, Submission, Tool, utcnow
+from ..net.addresses import PUBLIC, is_public_address, literal_address, resolve_blocking
 
 FIELDS = ("name", "homepage", "repository", "tagline", "description", "category")
 LIMITS = {"name": (2, 80), "homepage": (0, 500), "repository": (0, 500), "tagline": (3, 140),
@@ -45,20 +45,12 @@ def _default_url_check(url: str) -> str | None:
     and an offline or DNS-less server must still take submissions. Literal addresses and local names are
     refused before this is called (see `url_problem`).
     """
-    import socket
-
-    from ..ingest.fetch import address_is_public
-
     host = (urlsplit(url).hostname or "").rstrip(".")
     try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError):
+        addresses = resolve_blocking(host)
+    except (UnicodeError, OSError):
         return None
-    for info in infos:
-        address = str(info[4][0])
-        if not address_is_public(address):
-            return f"host {host} resolves to a non-public address ({address})"
-    return None
+    return PUBLIC.host_problem(host, addresses)
 
 
 @dataclass(frozen=True)
@@ -117,12 +109,9 @@ def url_problem(url: str, label: str, *, url_check: UrlCheck | None) -> str | No
         return f"{label} has no host name"
     if parts.username or parts.password:
         return f"{label} must not carry a user name or password"
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        address = None
+    address = literal_address(host)
     if address is not None:
-        if not address.is_global or address.is_multicast:
+        if not is_public_address(address):
             return f"{label} points to a private or local network address ({host})"
         return f"{label} must use a host name, not an IP address"
     if host == "localhost" or host.endswith(_BLOCKED_HOST_SUFFIXES) or "." not in host:
