@@ -34,6 +34,7 @@ class Route:
     endless: bool = False
     drip: bool = False  # a few bytes every 0.2 s, forever: never stalls long enough for a read timeout
     stall_after: int | None = None  # send this many body bytes, then hang
+    trickle: int | None = None  # send the body this many bytes at a time, one piece every 0.2 s
     stall_seconds: float = 30.0
 
 
@@ -45,7 +46,9 @@ class Request:
 
 
 class FeedServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        """`host`: any loopback address (127.0.0.2 stands for "another machine on the private network")."""
+        self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         self.in_flight = 0
@@ -70,7 +73,7 @@ class FeedServer:
                     with server._lock:
                         server.in_flight -= 1
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -78,7 +81,7 @@ class FeedServer:
     # --- scripting -----------------------------------------------------------------------------
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def route(self, path: str, body: bytes | str = b"", **options: object) -> str:
         data = body.encode() if isinstance(body, str) else body
@@ -132,6 +135,9 @@ class FeedServer:
         if route.stall_after is not None:
             self._send_stalling(handler, route, body, headers)
             return
+        if route.trickle:
+            self._send_trickling(handler, route, body, headers)
+            return
         self._send(handler, route.status, body, headers)
 
     def _send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str]) -> None:
@@ -177,6 +183,24 @@ class FeedServer:
             pass
         handler.close_connection = True
 
+    def _send_trickling(self, handler: BaseHTTPRequestHandler, route: Route, body: bytes,
+                        headers: dict[str, str]) -> None:
+        handler.send_response(route.status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        step = route.trickle or 1
+        try:
+            for start in range(0, len(body), step):
+                handler.wfile.write(body[start:start + step])
+                handler.wfile.flush()
+                if self._stop.wait(0.2):
+                    break
+        except OSError:
+            pass
+        handler.close_connection = True
+
     def start(self) -> FeedServer:
         self._thread.start()
         return self
@@ -187,9 +211,9 @@ class FeedServer:
         self.httpd.server_close()
 
 
-def running_server() -> Iterator[FeedServer]:
+def running_server(host: str = "127.0.0.1") -> Iterator[FeedServer]:
     """For a pytest fixture: `yield from running_server()`."""
-    server = FeedServer().start()
+    server = FeedServer(host).start()
     try:
         yield server
     finally:

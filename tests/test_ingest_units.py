@@ -20,13 +20,14 @@ from agentoire_app.ingest import schedule
 from agentoire_app.ingest.categorize import CATEGORIES, PRACTITIONER_HINTS, RULES, categorize
 from agentoire_app.ingest.clean import clean_html, html_to_text, shorten
 from agentoire_app.ingest.discover import find_feed_links
-from agentoire_app.ingest.fetch import Fetcher, check_public_url
+from agentoire_app.ingest.fetch import Fetcher
 from agentoire_app.ingest.mentions import ToolMatcher
 from agentoire_app.ingest.parse import HtmlPage, NotAFeed, parse_feed
 from agentoire_app.ingest.refresh import refresh_sources
 from agentoire_app.ingest.slugs import slugify, unique_slug
 from agentoire_app.ingest.sources import DEFAULT_SOURCES_OPML, load_default_sources, parse_opml
 from agentoire_app.models import Source
+from agentoire_app.net.addresses import check_public_url
 from agentoire_app.services.sources import BadSourceUrl, add_source, normalize_source_url
 
 MANIFEST = list(csv.DictReader((FEEDS / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))

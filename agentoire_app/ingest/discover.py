@@ -71,7 +71,11 @@ def _as_feed(fetched: FetchResult) -> tuple[str, str]:
 
 
 async def resolve_feed(url: str, *, fetcher: Fetcher, allow_private: bool = True) -> ResolvedFeed:
-    """`url` itself when it is a feed, else the first feed its page announces (or at a usual path)."""
+    """`url` itself when it is a feed, else the first feed its page announces (or at a usual path).
+
+    A page at a public address cannot send us into private space: its announced feeds are fetched as a
+    public source's would be, whoever added the page.
+    """
     fetched = await fetcher.fetch(url, allow_private=allow_private)
     if fetched.status != "ok":
         raise DiscoveryError(f"cannot fetch {url}: {fetched.error or fetched.status}")
@@ -85,13 +89,19 @@ async def resolve_feed(url: str, *, fetcher: Fetcher, allow_private: bool = True
         page_url = fetched.final_url or url
     except NotAFeed as exc:
         raise DiscoveryError(f"{url} is not a feed: {exc}") from exc
+    private_ok = await fetcher.may_reach_private(url, allow_private=allow_private)
+    refused: list[str] = []
     for candidate in [*candidates, *(g for g in guessed if g not in candidates)]:
-        found = await fetcher.fetch(candidate, allow_private=allow_private)
+        found = await fetcher.fetch(candidate, allow_private=private_ok)
         if found.status != "ok":
+            if found.error.startswith("refused") and candidate in candidates:
+                refused.append(f"{candidate[:200]} ({found.error})")
             continue
         try:
             title, site = _as_feed(found)
         except NotAFeed:
             continue
         return ResolvedFeed(found.permanent_url or candidate, title, site or page_url, discovered=True)
+    if refused:
+        raise DiscoveryError(f"{url} is an HTML page whose announced feeds we refused: {'; '.join(refused)}")
     raise DiscoveryError(f"{url} is an HTML page that announces no feed (no <link rel=\"alternate\">)")

@@ -4,20 +4,19 @@ Nothing here parses feeds or touches the database. `Fetcher.fetch` turns every o
 a 410, a stalled server, a body past the cap) into a `FetchResult` instead of an exception, so one bad
 source never disturbs the others. Conditional GET lives in one place (`_conditional_headers`).
 
-Who may point us where: sources the operator added may live on loopback or a private network (tests and
-intranets need that); sources that came from the public are refused, on every redirect hop, when their
-host resolves to anything but a global address (`check_public_url` is the same rule for the submission
-form). The check resolves the name before connecting, so a DNS answer that changes between the check and
-the connection (rebinding) is not covered; that would need a resolver pinned into the transport.
+Who may point us where (`net.addresses` owns the rule): a source the operator added at a private address
+(tests, intranets) may go anywhere; any other fetch, including an operator's public feed, is refused on
+every redirect hop that leads into private space, and a permanent redirect is only remembered once its
+target has passed. Sources that came from the public never leave public space, their first URL included.
+
+Bodies are read raw and decoded here (`decode.py`), so the cap bounds memory whatever the server claims
+its Content-Encoding is.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
-import socket
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Literal
@@ -26,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..models import utcnow
+from ..net.addresses import PUBLIC, PublicAddressRule
+from .decode import ACCEPT_ENCODING, BodyTooLarge, BoundedDecoder, UnacceptableEncoding
 
 USER_AGENT = "agentoire/0.1 (AI news desk feed refresher; +https://github.com/agentoire/agentoire)"
 ACCEPT = ("application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "
@@ -56,66 +57,7 @@ class FetchResult:
 
 
 class FetchRefused(Exception):
-    """A fetch we will not make or finish (private address for a public source, body past the cap)."""
-
-
-def address_is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def _url_shape_problem(url: str) -> str | None:
-    try:
-        parts = urlsplit(url)
-        _ = parts.port
-    except ValueError as exc:
-        return f"malformed URL: {exc}"
-    if parts.scheme not in ("http", "https"):
-        return f"only http and https URLs are allowed, got {parts.scheme or 'no scheme'!r}"
-    if not parts.hostname:
-        return "URL has no host"
-    return None
-
-
-def _addresses_problem(host: str, addresses: Iterable[str]) -> str | None:
-    addresses = list(addresses)
-    if not addresses:
-        return f"host {host} does not resolve"
-    for address in addresses:
-        if not address_is_public(address):
-            return f"host {host} resolves to a non-public address ({address})"
-    return None
-
-
-def check_public_url(url: str) -> str | None:
-    """Why `url` may not be fetched on behalf of the public, or None when it may.
-
-    Refused: anything but http(s), no host, or a host that resolves (any of its addresses) to a private,
-    loopback, link-local, reserved, shared or multicast address. Blocking (it resolves the name).
-    """
-    problem = _url_shape_problem(url)
-    if problem:
-        return problem
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        return f"host {host} does not resolve ({exc})"
-    return _addresses_problem(host, (info[4][0] for info in infos))
-
-
-async def _check_public_url_async(url: str) -> str | None:
-    problem = _url_shape_problem(url)
-    if problem:
-        return problem
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        return f"host {host} does not resolve ({exc})"
-    return _addresses_problem(host, (info[4][0] for info in infos))
+    """A fetch we will not make or finish (a hop into private space, a body past the cap, an odd encoding)."""
 
 
 def parse_retry_after(value: str | None) -> int | None:
@@ -159,8 +101,10 @@ class Fetcher:
 
     def __init__(self, *, concurrency: int = 16, per_host: int = 2, max_body_bytes: int = 10 * 1024 * 1024,
                  connect_timeout: float = 10.0, read_timeout: float = 20.0, total_timeout: float = 60.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 public_rule: PublicAddressRule = PUBLIC) -> None:
         self.max_body_bytes = max_body_bytes
+        self.public_rule = public_rule
         self.total_timeout = total_timeout
         self.per_host = per_host
         self._global = asyncio.Semaphore(concurrency)
@@ -171,7 +115,7 @@ class Fetcher:
             # No idle connections: sources rarely share a host, and httpcore checks every pooled connection
             # (a poll() each) for every request, which cost more than the reuse saved (bench/ingest.py).
             limits=httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=0),
-            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
             transport=transport,
         )
 
@@ -193,7 +137,11 @@ class Fetcher:
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                     allow_private: bool = True) -> FetchResult:
-        """GET `url` conditionally, following up to five redirects by hand; never raises for HTTP trouble."""
+        """GET `url` conditionally, following up to five redirects by hand; never raises for HTTP trouble.
+
+        `allow_private`: the URL's owner (the operator) may point at private space. It takes effect only
+        when `url` itself is private; from a public URL every hop must stay public.
+        """
         async with self._host_gate(url), self._global:
             try:
                 async with asyncio.timeout(self.total_timeout):
@@ -213,21 +161,32 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 return FetchResult(url, "error", error=f"{type(exc).__name__}: {exc}".rstrip(": "))
 
+    async def may_reach_private(self, url: str, *, allow_private: bool) -> bool:
+        """Whether a fetch that starts at `url` may go into private space: only an operator's private URL."""
+        if not allow_private:
+            return False
+        refusal = await self.public_rule.check_url_async(url)
+        return refusal is not None and refusal.private
+
     async def _fetch(self, url: str, etag: str | None, last_modified: str | None,
                      allow_private: bool) -> FetchResult:
+        first = await self.public_rule.check_url_async(url)
+        private_ok = allow_private and first is not None and first.private
+        if first is not None and not private_ok:  # private for a public source, malformed or unresolvable
+            raise FetchRefused(f"refused: {first}" if first.private else str(first))
         current = url
         permanent_url: str | None = None
         still_permanent = True
         for _hop in range(MAX_REDIRECTS + 1):
-            if not allow_private:
-                problem = await _check_public_url_async(current)
-                if problem:
-                    raise FetchRefused(f"refused: {problem}")
             headers = _conditional_headers(etag, last_modified)
             async with self._client.stream("GET", current, headers=headers) as response:
                 status = response.status_code
                 if status in REDIRECTS and "location" in response.headers:
                     target = urljoin(current, response.headers["location"])
+                    if not private_ok:
+                        refusal = await self.public_rule.check_url_async(target)
+                        if refusal is not None:
+                            raise FetchRefused(f"refused: redirect {status} to {target[:300]}: {refusal}")
                     if still_permanent and status in PERMANENT_REDIRECTS:
                         permanent_url = target
                     else:
@@ -264,17 +223,25 @@ class Fetcher:
                            error=f"more than {MAX_REDIRECTS} redirects")
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
+        """The decoded body, never holding more than the cap (plus one slice) at any stage of decoding."""
         cap = self.max_body_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise FetchRefused(f"body of {int(declared)} bytes is over the {_size(cap)} cap")
+        try:
+            decoder = BoundedDecoder(response.headers.get("content-encoding"), cap=cap)
+        except UnacceptableEncoding as exc:
+            raise FetchRefused(f"refused: {exc}") from exc
         chunks: list[bytes] = []
-        total = 0
-        async for chunk in response.aiter_bytes():
-            total += len(chunk)
-            if total > cap:
-                raise FetchRefused(f"body is over the {_size(cap)} cap")
-            chunks.append(chunk)
+        try:
+            async for raw in response.aiter_raw():
+                chunks.extend(decoder.feed(raw))
+        except BodyTooLarge as exc:
+            if decoder.stages:
+                raise FetchRefused(f"response larger than {_size(cap)} after decompression (the cap)") from exc
+            raise FetchRefused(f"body is over the {_size(cap)} cap") from exc
+        except ValueError as exc:
+            raise FetchRefused(f"could not decode the body ({exc})") from exc
         return b"".join(chunks)
 
 

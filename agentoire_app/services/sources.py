@@ -17,9 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from ..ingest.fetch import address_is_public
 from ..models import Article, Source, utcnow
-from .submissions import is_local_name
+from ..net.addresses import is_local_name, is_public_address
 
 ADDED_BY = ("operator", "public")
 
@@ -154,7 +153,7 @@ def url_is_publishable(url: str) -> bool:
     if not host:
         return False
     try:
-        return address_is_public(host)
+        return is_public_address(host)
     except ValueError:
         return not is_local_name(host)
 

@@ -10,7 +10,6 @@ Moderation (approval, the token, sign-in limits) lives in `services.moderation`.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from ..catalog.records import SHARED_HOSTS, domain_of, name_key, slugify
 from ..models import Category, Submission, Tool, utcnow
+from ..net.addresses import PUBLIC, is_local_name, is_public_address, literal_address, resolve_blocking
 from .clients import count_attempts, record_attempt
 
 FIELDS = ("name", "homepage", "repository", "tagline", "description", "category")
@@ -34,7 +34,6 @@ SUBMIT_ACTION = "submit"
 FORM_ERROR = "form"  # key for a problem that belongs to no one field (the rate limit)
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&#?[a-zA-Z0-9]+;|javascript:", re.IGNORECASE)
-LOCAL_NAME_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".intranet", ".corp", ".arpa")
 
 UrlCheck = Callable[[str], "str | None"]
 
@@ -46,26 +45,13 @@ def _default_url_check(url: str) -> str | None:
     and an offline or DNS-less server must still take submissions. Literal addresses and local names are
     refused before this is called (see `url_problem`).
     """
-    import socket
-
-    from ..ingest.fetch import address_is_public
-
     host = (urlsplit(url).hostname or "").rstrip(".")
     try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError):
+        addresses = resolve_blocking(host)
+    except (UnicodeError, OSError):
         return None
-    for info in infos:
-        address = str(info[4][0])
-        if not address_is_public(address):
-            return f"host {host} resolves to a non-public address ({address})"
-    return None
+    return PUBLIC.host_problem(host, addresses)
 
-
-def is_local_name(host: str) -> bool:
-    """A host name that only means something on a private network: localhost, a local suffix, or no dot."""
-    host = host.rstrip(".").lower()
-    return host == "localhost" or host.endswith(LOCAL_NAME_SUFFIXES) or "." not in host
 
 
 @dataclass(frozen=True)
@@ -124,12 +110,9 @@ def url_problem(url: str, label: str, *, url_check: UrlCheck | None) -> str | No
         return f"{label} has no host name"
     if parts.username or parts.password:
         return f"{label} must not carry a user name or password"
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        address = None
+    address = literal_address(host)
     if address is not None:
-        if not address.is_global or address.is_multicast:
+        if not is_public_address(address):
             return f"{label} points to a private or local network address ({host})"
         return f"{label} must use a host name, not an IP address"
     if is_local_name(host):
