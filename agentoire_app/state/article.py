@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from functools import partial
 
-from ..db import session_scope
+import reflex as rx
+from sqlmodel import Session
+
+from ..concurrency import in_session
+from ..models import Article, Source
 from ..services.news import article_neighbours, get_article
 from ._format import long_date, slug_from_path, source_name
+
+
+def _read_article(slug: str, session: Session) -> tuple[Article, Source, str | None, str | None] | None:
+    row = get_article(slug, session=session)
+    if row is None:
+        return None
+    article, source = row
+    older, newer = article_neighbours(article, session=session)
+    return article, source, older, newer
 
 
 class ArticleState(rx.State):
@@ -25,16 +38,14 @@ class ArticleState(rx.State):
     newer: str = ""
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         slug = slug_from_path(str(self.router.url.path))
         self.slug = slug
-        with session_scope() as session:
-            row = get_article(slug, session=session)
-            if row is None:
-                self.found, self.loaded = False, True
-                return
-            article, source = row
-            older, newer = article_neighbours(article, session=session)
+        found = await in_session(partial(_read_article, slug))
+        if found is None:
+            self.found, self.loaded = False, True
+            return
+        article, source, older, newer = found
         self.found = True
         self.title = article.title
         self.category = article.category
