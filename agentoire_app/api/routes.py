@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
-import anyio
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from starlette.applications import Starlette
@@ -33,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..db import session_scope
+from ..concurrency import in_session
 from ..models import Article, ArticleTool, Source, Tool
 from ..services import feeds_out
 from ..services.news import article_public, list_articles
@@ -50,19 +48,10 @@ from ..services.tools import (
     tool_query_from_params,
 )
 
-T = TypeVar("T")
 JSON_CACHE = "public, max-age=60"
 FEED_CACHE = "public, max-age=300"
 FEED_ENTRIES = 50
 STATIC_PAGES = ("/", "/news", "/tools", "/submit")
-
-
-async def _in_thread(work: Callable[[Session], T]) -> T:
-    def run() -> T:
-        with session_scope() as session:
-            return work(session)
-
-    return await anyio.to_thread.run_sync(run)
 
 
 def _jsonable(value: Any) -> Any:
@@ -112,7 +101,7 @@ def _base_url(request: Request) -> str:
 async def health(_request: Request) -> JSONResponse:
     """Liveness plus the two numbers a monitor cares about; 503 when the database does not answer."""
     try:
-        counts = await _in_thread(lambda session: status_counts(session=session))
+        counts = await in_session(lambda session: status_counts(session=session))
     except Exception as exc:
         return JSONResponse({"status": "error", "error": type(exc).__name__}, status_code=503)
     return JSONResponse({"status": "ok", **counts}, headers={"Cache-Control": "no-store"})
@@ -130,7 +119,7 @@ async def api_tools(request: Request) -> Response:
         items = [{**tool_public(t), "mentions": result.mentions.get(t.id or 0, 0)} for t in result.items]
         return {"items": items, "sort": query.effective_sort(), **_page_links(request, page, per_page, result.total or 0)}
 
-    return _json(request, await _in_thread(read))
+    return _json(request, await in_session(read))
 
 
 async def api_tool(request: Request) -> Response:
@@ -140,7 +129,7 @@ async def api_tool(request: Request) -> Response:
         tool = get_tool(slug, session=session)
         return tool_detail_public(tool, session=session) if tool else None
 
-    data = await _in_thread(read)
+    data = await in_session(read)
     if data is None:
         return _error(404, f"no tool {slug!r}")
     return _json(request, data)
@@ -185,7 +174,7 @@ async def api_news(request: Request) -> Response:
         items = [article_public(a, s) for a, s in rows]
         return {"items": items, **_page_links(request, page, per_page, total)}
 
-    data = await _in_thread(read)
+    data = await in_session(read)
     if data is None:
         return _error(404, f"no tool {tool_slug!r}")
     return _json(request, data)
@@ -193,14 +182,14 @@ async def api_news(request: Request) -> Response:
 
 async def news_feed(request: Request) -> Response:
     base = _base_url(request)
-    xml = await _in_thread(lambda session: feeds_out.news_atom(
+    xml = await in_session(lambda session: feeds_out.news_atom(
         list_articles(session=session, limit=FEED_ENTRIES), base_url=base))
     return _cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8", FEED_CACHE)
 
 
 async def tools_feed(request: Request) -> Response:
     base = _base_url(request)
-    xml = await _in_thread(lambda session: feeds_out.tools_atom(
+    xml = await in_session(lambda session: feeds_out.tools_atom(
         list_tools(session=session, limit=FEED_ENTRIES), base_url=base))
     return _cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8", FEED_CACHE)
 
@@ -210,7 +199,7 @@ async def sources_opml(request: Request) -> Response:
         sources = session.exec(select(Source).where(col(Source.retired).is_(False)).order_by(col(Source.id))).all()
         return feeds_out.sources_opml(sources)
 
-    xml = await _in_thread(read)
+    xml = await in_session(read)
     response = _cached(request, xml.encode("utf-8"), "text/x-opml; charset=utf-8", FEED_CACHE)
     response.headers["Content-Disposition"] = 'inline; filename="agentoire-sources.opml"'
     return response
@@ -227,7 +216,7 @@ async def sitemap(request: Request) -> Response:
             select(Article.slug, Article.published_at).order_by(col(Article.published_at).desc()).limit(40_000)).all()]
         return feeds_out.sitemap_xml(urls)
 
-    xml = await _in_thread(read)
+    xml = await in_session(read)
     return _cached(request, xml.encode("utf-8"), "application/xml; charset=utf-8", "public, max-age=3600")
 
 
