@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import subprocess
@@ -89,13 +90,13 @@ def test_the_moderators_sign_in_is_limited_per_client(session: Session, monkeypa
     guesser = _state(ModerateState, "198.51.100.66")
     assert isinstance(guesser, ModerateState)
     for i in range(SIGN_IN_LIMIT):
-        guesser.sign_in({"token": f"guess number {i}"})
+        asyncio.run(guesser.sign_in({"token": f"guess number {i}"}))
         assert not guesser.authorized
-    guesser.sign_in({"token": TOKEN})
+    asyncio.run(guesser.sign_in({"token": TOKEN}))
     assert not guesser.authorized and "Too many failed sign-ins" in guesser.message
     moderator = _state(ModerateState, "198.51.100.7")
     assert isinstance(moderator, ModerateState)
-    moderator.sign_in({"token": TOKEN})
+    asyncio.run(moderator.sign_in({"token": TOKEN}))
     assert moderator.authorized
 
 
@@ -104,8 +105,8 @@ def test_a_short_token_turns_moderation_off(session: Session, monkeypatch: pytes
     monkeypatch.setenv("AGENTOIRE_ADMIN_TOKEN", short)
     state = _state(ModerateState, "198.51.100.7")
     assert isinstance(state, ModerateState)
-    state.load()
-    state.sign_in({"token": short})
+    asyncio.run(state.load())
+    asyncio.run(state.sign_in({"token": short}))
     assert not state.enabled and not state.authorized and state.pending == []
 
 

@@ -3,6 +3,8 @@ token refused, the right one approving and rejecting, on both databases."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import reflex as rx
 from directory_seed import categories
@@ -11,6 +13,8 @@ from sqlmodel import Session, select
 from agentoire_app.models import Submission, Tool
 from agentoire_app.services.submissions import submit_tool
 from agentoire_app.state.submit import ModerateState
+
+run = asyncio.run  # the handlers are coroutines: their database work runs off the event loop
 
 
 def moderate_state() -> ModerateState:
@@ -37,10 +41,10 @@ def test_without_a_token_moderation_is_off(queue: tuple[Session, list[int]],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AGENTOIRE_ADMIN_TOKEN", raising=False)
     state = moderate_state()
-    state.load()
+    run(state.load())
     assert not state.enabled and not state.authorized
-    state.sign_in({"token": ""})
-    state.approve(str(queue[1][0]))
+    run(state.sign_in({"token": ""}))
+    run(state.approve(str(queue[1][0])))
     assert not state.authorized and state.pending == []
     session = queue[0]
     assert session.exec(select(Tool)).all() == []
@@ -51,11 +55,11 @@ def test_a_wrong_token_sees_nothing_and_decides_nothing(queue: tuple[Session, li
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENTOIRE_ADMIN_TOKEN", "correct horse battery staple")
     state = moderate_state()
-    state.load()
+    run(state.load())
     assert state.enabled and not state.authorized
-    state.sign_in({"token": "correct horse battery stapler"})
+    run(state.sign_in({"token": "correct horse battery stapler"}))
     assert not state.authorized and "not the moderator's token" in state.message
-    state.reject(str(queue[1][0]))
+    run(state.reject(str(queue[1][0])))
     assert state.pending == []
     queue[0].expire_all()
     assert {s.status for s in queue[0].exec(select(Submission)).all()} == {"pending"}
@@ -66,19 +70,19 @@ def test_the_moderator_approves_and_rejects(queue: tuple[Session, list[int]],
     session, (keep, drop) = queue
     monkeypatch.setenv("AGENTOIRE_ADMIN_TOKEN", "correct horse battery staple")
     state = moderate_state()
-    state.sign_in({"token": "correct horse battery staple"})
+    run(state.sign_in({"token": "correct horse battery staple"}))
     assert state.authorized
     assert [p["name"] for p in state.pending] == ["Quillmate", "Spamalot"]
-    state.approve(str(keep))
+    run(state.approve(str(keep)))
     assert "Approved: Quillmate" in state.message
-    state.reject(str(drop))
+    run(state.reject(str(drop)))
     assert "Rejected: Spamalot" in state.message and state.pending == []
     session.expire_all()
     tool = session.exec(select(Tool)).one()
     assert (tool.name, tool.source) == ("Quillmate", "submission")
     assert session.get(Submission, drop).status == "rejected"  # type: ignore[union-attr]
-    state.approve(str(drop))
+    run(state.approve(str(drop)))
     assert "already rejected" in state.message
     monkeypatch.setenv("AGENTOIRE_ADMIN_TOKEN", "rotated")
-    state.load()
+    run(state.load())
     assert not state.authorized, "a rotated token signs everyone out"

@@ -26,11 +26,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
-import anyio
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from starlette.applications import Starlette
@@ -38,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..db import session_scope
+from ..concurrency import in_session
 from ..models import Article, ArticleTool, Source, Tool
 from ..services import feeds_out
 from ..services.news import article_public, list_articles
@@ -57,20 +55,11 @@ from ..services.tools import (
 )
 from ..settings import get_settings
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 JSON_CACHE = "public, max-age=60"
 FEED_CACHE = "public, max-age=300"
 FEED_ENTRIES = 50
 STATIC_PAGES = ("/", "/news", "/tools", "/submit")
-
-
-async def _in_thread(work: Callable[[Session], T]) -> T:
-    def run() -> T:
-        with session_scope() as session:
-            return work(session)
-
-    return await anyio.to_thread.run_sync(run)
 
 
 def _jsonable(value: Any) -> Any:
@@ -131,7 +120,7 @@ def _article_public(article: Article, source: Source) -> dict[str, Any]:
 async def health(_request: Request) -> JSONResponse:
     """Liveness plus the two numbers a monitor cares about; 503 when the database does not answer."""
     try:
-        counts = await _in_thread(lambda session: status_counts(session=session))
+        counts = await in_session(lambda session: status_counts(session=session))
     except Exception as exc:
         log.warning("health check: the database did not answer", exc_info=exc)
         return JSONResponse({"status": "error", "error": "database unavailable"}, status_code=503,
@@ -151,7 +140,7 @@ async def api_tools(request: Request) -> Response:
         items = [{**tool_public(t), "mentions": result.mentions.get(t.id or 0, 0)} for t in result.items]
         return {"items": items, "sort": query.effective_sort(), **_page_links(request, page, per_page, result.total or 0)}
 
-    return _json(request, await _in_thread(read))
+    return _json(request, await in_session(read))
 
 
 async def api_tool(request: Request) -> Response:
@@ -161,7 +150,7 @@ async def api_tool(request: Request) -> Response:
         tool = get_tool(slug, session=session)
         return tool_detail_public(tool, session=session) if tool else None
 
-    data = await _in_thread(read)
+    data = await in_session(read)
     if data is None:
         return _error(404, f"no tool {slug!r}")
     return _json(request, data)
@@ -206,7 +195,7 @@ async def api_news(request: Request) -> Response:
         items = [_article_public(a, s) for a, s in rows]
         return {"items": items, **_page_links(request, page, per_page, total)}
 
-    data = await _in_thread(read)
+    data = await in_session(read)
     if data is None:
         return _error(404, f"no tool {tool_slug!r}")
     return _json(request, data)
@@ -214,14 +203,14 @@ async def api_news(request: Request) -> Response:
 
 async def news_feed(request: Request) -> Response:
     base = _base_url()
-    xml = await _in_thread(lambda session: feeds_out.news_atom(
+    xml = await in_session(lambda session: feeds_out.news_atom(
         list_articles(session=session, limit=FEED_ENTRIES), base_url=base))
     return _cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8", FEED_CACHE)
 
 
 async def tools_feed(request: Request) -> Response:
     base = _base_url()
-    xml = await _in_thread(lambda session: feeds_out.tools_atom(
+    xml = await in_session(lambda session: feeds_out.tools_atom(
         list_tools(session=session, limit=FEED_ENTRIES), base_url=base))
     return _cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8", FEED_CACHE)
 
@@ -231,7 +220,7 @@ async def sources_opml(request: Request) -> Response:
         sources = session.exec(select(Source).where(col(Source.retired).is_(False)).order_by(col(Source.id))).all()
         return feeds_out.sources_opml(sources, public=True)
 
-    xml = await _in_thread(read)
+    xml = await in_session(read)
     response = _cached(request, xml.encode("utf-8"), "text/x-opml; charset=utf-8", FEED_CACHE)
     response.headers["Content-Disposition"] = 'inline; filename="agentoire-sources.opml"'
     return response
@@ -248,7 +237,7 @@ async def sitemap(request: Request) -> Response:
             select(Article.slug, Article.published_at).order_by(col(Article.published_at).desc()).limit(40_000)).all()]
         return feeds_out.sitemap_xml(urls)
 
-    xml = await _in_thread(read)
+    xml = await in_session(read)
     return _cached(request, xml.encode("utf-8"), "application/xml; charset=utf-8", "public, max-age=3600")
 
 

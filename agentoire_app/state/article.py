@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from functools import partial
 
-from ..db import session_scope
+import reflex as rx
+from sqlmodel import Session
+
+from ..concurrency import in_session
+from ..models import Article, RemovedArticle, Source
 from ..services.news import article_neighbours, get_article
 from ..services.removed import get_removed_article
 from ._format import long_date, slug_from_path, source_name
+
+
+def _read_article(slug: str, session: Session) -> tuple[Article, Source, str | None, str | None] | RemovedArticle | None:
+    """The article with its source and neighbours; else what retention left of it; else None."""
+    row = get_article(slug, session=session)
+    if row is None:
+        return get_removed_article(slug, session=session)
+    article, source = row
+    older, newer = article_neighbours(article, session=session)
+    return article, source, older, newer
 
 
 class ArticleState(rx.State):
@@ -28,22 +42,19 @@ class ArticleState(rx.State):
     newer: str = ""
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         slug = slug_from_path(str(self.router.url.path))
         self.slug = slug
-        with session_scope() as session:
-            row = get_article(slug, session=session)
-            if row is None:
-                gone = get_removed_article(slug, session=session)
-                self.found, self.loaded, self.removed = gone is not None, True, gone is not None
-                if gone is not None:
-                    self.title, self.url = gone.title, gone.url
-                    self.date = long_date(gone.published_at)
-                    self.removed_note = (f"This story was removed from agentoire on {long_date(gone.removed_at)}: "
-                                         f"{gone.reason}. The original is still at its source.")
-                return
-            article, source = row
-            older, newer = article_neighbours(article, session=session)
+        found = await in_session(partial(_read_article, slug))
+        if found is None or isinstance(found, RemovedArticle):
+            self.found, self.loaded, self.removed = found is not None, True, found is not None
+            if isinstance(found, RemovedArticle):
+                self.title, self.url = found.title, found.url
+                self.date = long_date(found.published_at)
+                self.removed_note = (f"This story was removed from agentoire on {long_date(found.removed_at)}: "
+                                     f"{found.reason}. The original is still at its source.")
+            return
+        article, source, older, newer = found
         self.found, self.removed, self.removed_note = True, False, ""
         self.title = article.title
         self.category = article.category

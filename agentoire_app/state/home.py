@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
-from ..db import session_scope
+from ..concurrency import in_session
 from ..services.news import list_articles
 from ..services.tools import list_tools
 from .rows import article_row, tool_row
+
+
+def _read_home(session: Session) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    articles = [article_row(a, s) for a, s in list_articles(session=session, limit=8)]
+    return articles, [tool_row(t) for t in list_tools(session=session, limit=8)]
 
 
 class HomeState(rx.State):
@@ -16,14 +22,12 @@ class HomeState(rx.State):
     loaded: bool = False
 
     @rx.event
-    def load(self) -> None:
-        with session_scope() as session:
-            self.articles = [article_row(a, s) for a, s in list_articles(session=session, limit=8)]
-            self.tools = [tool_row(t) for t in list_tools(session=session, limit=8)]
+    async def load(self) -> None:
+        self.articles, self.tools = await in_session(_read_home)
         self.loaded = True
 
     @rx.event
-    def refresh_live(self) -> None:
+    async def refresh_live(self) -> None:
         """New stories landed: reload the lists if the home page is the one being read."""
         if self.loaded and str(self.router.url.path).rstrip("/") in ("", "/"):
-            self.load()
+            await self.load()

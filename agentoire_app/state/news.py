@@ -8,11 +8,13 @@ the status bar notices new stories (see `StatusState.refresh`).
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
-from ..db import session_scope
+from ..concurrency import in_session
 from ..ingest.categorize import CATEGORY_DESCRIPTIONS
 from ..models import Source
 from ..services.news import list_articles, list_sources
@@ -37,6 +39,22 @@ def _source_state(source: Source) -> dict[str, str]:
     return source_status_public(source)
 
 
+def _read_news(q: str, category: str, page: int,
+               session: Session) -> tuple[list[dict[str, str]], list[dict[str, str]], bool]:
+    """The page's rows, the sources' states when there is nothing to show, and whether a next page exists."""
+    offset = (page - 1) * PAGE_SIZE
+    if q:
+        rows = search_articles(q, session=session, category=category or None,
+                               limit=PAGE_SIZE + 1, offset=offset)
+    else:
+        rows = list_articles(session=session, category=category or None,
+                             limit=PAGE_SIZE + 1, offset=offset)
+    articles = [article_row(a, s) for a, s in rows[:PAGE_SIZE]]
+    filtered = bool(q or category or page > 1)
+    sources = [] if articles or filtered else [_source_state(s) for s in list_sources(session=session)]
+    return articles, sources, len(rows) > PAGE_SIZE
+
+
 class NewsState(rx.State):
     articles: list[dict[str, str]] = rx.field(default_factory=list)
     sources: list[dict[str, str]] = rx.field(default_factory=list)
@@ -49,7 +67,7 @@ class NewsState(rx.State):
     loaded: bool = False
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         params = self.router.url.query_parameters
         self.q = str(params.get("q", "") or "").strip()[:200]
         category = str(params.get("category", "") or "")
@@ -58,27 +76,17 @@ class NewsState(rx.State):
             self.page = max(1, min(int(str(params.get("page", "1") or "1")), 10_000))
         except ValueError:
             self.page = 1
-        offset = (self.page - 1) * PAGE_SIZE
-        with session_scope() as session:
-            if self.q:
-                rows = search_articles(self.q, session=session, category=self.category or None,
-                                       limit=PAGE_SIZE + 1, offset=offset)
-            else:
-                rows = list_articles(session=session, category=self.category or None,
-                                     limit=PAGE_SIZE + 1, offset=offset)
-            self.articles = [article_row(a, s) for a, s in rows[:PAGE_SIZE]]
-            filtered = bool(self.q or self.category or self.page > 1)
-            self.sources = ([] if self.articles or filtered
-                            else [_source_state(s) for s in list_sources(session=session)])
+        self.articles, self.sources, more = await in_session(
+            partial(_read_news, self.q, self.category, self.page))
         self.prev_href = news_href(self.q, self.category, self.page - 1) if self.page > 1 else ""
-        self.next_href = news_href(self.q, self.category, self.page + 1) if len(rows) > PAGE_SIZE else ""
+        self.next_href = news_href(self.q, self.category, self.page + 1) if more else ""
         self.loaded = True
 
     @rx.event
-    def refresh_live(self) -> None:
+    async def refresh_live(self) -> None:
         """New stories landed: reload the list if it is the page being read."""
         if self.loaded and str(self.router.url.path).rstrip("/") == "/news":
-            self.load()
+            await self.load()
 
     @rx.event
     def search(self, value: str):  # type: ignore[no-untyped-def]

@@ -11,14 +11,15 @@ Recent picks live in the reader's browser (localStorage, through `rx.LocalStorag
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import asdict
+from functools import partial
 
 import reflex as rx
+from sqlmodel import Session
 
 from ..components.keymap import keymap_config
-from ..db import session_scope
+from ..concurrency import in_session
 from ..services.palette import palette_search, rank_name
 from .help import HelpState
 
@@ -78,9 +79,8 @@ def arrange(query: str, hits: list[dict[str, object]], recent: list[dict[str, st
             for i, item in enumerate(rows)]
 
 
-def _search_db(query: str) -> list[dict[str, object]]:
-    with session_scope() as session:
-        return [{**asdict(hit), "action": "", "shortcut": ""} for hit in palette_search(query, session=session)]
+def _search_db(query: str, session: Session) -> list[dict[str, object]]:
+    return [{**asdict(hit), "action": "", "shortcut": ""} for hit in palette_search(query, session=session)]
 
 
 class PaletteState(rx.State):
@@ -142,7 +142,7 @@ class PaletteState(rx.State):
         async with self:
             query = self.query
             recent = parse_recent(self.recent)
-        hits = await asyncio.to_thread(_search_db, query) if query else []
+        hits = await in_session(partial(_search_db, query)) if query else []
         rows = arrange(query, hits, recent)
         groups = list(dict.fromkeys(row["group"] for row in rows))
         async with self:

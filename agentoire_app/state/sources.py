@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..db import session_scope
+from ..concurrency import in_session, in_thread
 from ..services.stats import tool_counts_by_source
 
 
@@ -26,10 +26,9 @@ class SourcesState(rx.State):
     loaded: bool = False
 
     @rx.event
-    def load(self) -> None:
-        with session_scope() as session:
-            counts = tool_counts_by_source(session=session)
-        rows = _data_sources()
+    async def load(self) -> None:
+        counts = await in_session(lambda session: tool_counts_by_source(session=session))
+        rows = await in_thread(_data_sources)  # the licence texts are files, read on first use
         known = {r["key"] for r in rows}
         rows += [{"key": k, "name": k, "url": "", "license": "", "notice": ""} for k in counts if k not in known]
         for row in rows:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import reflex as rx
+from sqlmodel import Session
 
-from ..db import session_scope
+from ..concurrency import in_session
 from ..services.news import news_revision
 from ..services.stats import status_counts
 from .home import HomeState
@@ -21,6 +23,10 @@ def _parse_day_start(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else None
 
 
+def _read_status(day_start: datetime | None, session: Session) -> tuple[dict[str, int], str]:
+    return status_counts(session=session, day_start=day_start), news_revision(session=session)
+
+
 class StatusState(rx.State):
     tools: int = 0
     added_today: int = 0
@@ -28,15 +34,13 @@ class StatusState(rx.State):
     news_revision: str = ""
 
     @rx.event
-    def refresh(self, day_start: str = ""):  # type: ignore[no-untyped-def]
+    async def refresh(self, day_start: str = ""):  # type: ignore[no-untyped-def]
         """Called by the page script on load and every few seconds while the page is visible.
 
         It also watches the news: when the refresher (in whichever process) stored stories since the last
         look, the open news list or home page reloads, so readers see them without reloading the page.
         """
-        with session_scope() as session:
-            counts = status_counts(session=session, day_start=_parse_day_start(day_start))
-            revision = news_revision(session=session)
+        counts, revision = await in_session(partial(_read_status, _parse_day_start(day_start)))
         if counts["tools"] != self.tools:
             self.tools = counts["tools"]
         if counts["added_today"] != self.added_today:

@@ -6,10 +6,12 @@ visitor types is ever rendered as HTML (Reflex renders strings as text, and we n
 
 from __future__ import annotations
 
-import anyio
-import reflex as rx
+from functools import partial
 
-from ..db import session_scope
+import reflex as rx
+from sqlmodel import Session
+
+from ..concurrency import in_session
 from ..services.moderation import (
     ModerationError,
     approve_submission,
@@ -38,9 +40,9 @@ class SubmitState(rx.State):
     sending: bool = False
 
     @rx.event
-    def load(self) -> None:
-        with session_scope() as session:
-            self.categories = [{"slug": c.slug, "name": c.name} for c in list_categories(session=session)]
+    async def load(self) -> None:
+        self.categories = await in_session(
+            lambda session: [{"slug": c.slug, "name": c.name} for c in list_categories(session=session)])
         self.errors, self.form_error, self.submitted_name, self.sending = {}, "", "", False
         self.values = dict.fromkeys(FIELDS, "")
 
@@ -61,12 +63,7 @@ class SubmitState(rx.State):
             self.sending = True
             client = self._client_key()
         data = {name: str(form_data.get(name, "")) for name in FIELDS}
-
-        def work():  # type: ignore[no-untyped-def]
-            with session_scope() as session:
-                return submit_tool(data, session=session, client_key=client)
-
-        result = await anyio.to_thread.run_sync(work)
+        result = await in_session(lambda session: submit_tool(data, session=session, client_key=client))
         async with self:
             self.sending = False
             self.values = {name: data[name][:5000] for name in FIELDS}
@@ -77,6 +74,24 @@ class SubmitState(rx.State):
                 self.errors, self.values = {}, dict.fromkeys(FIELDS, "")
 
 
+def _pending_rows(session: Session) -> list[dict[str, str]]:
+    return [
+        {"id": str(s.id), "name": s.name, "homepage": s.homepage, "repository": s.repository,
+         "tagline": s.tagline, "description": s.description, "category": s.category,
+         "created": long_date(s.created_at)}
+        for s in list_submissions(session=session)
+    ]
+
+
+def _decide_in_db(submission_id: int, approve: bool, session: Session) -> str:
+    """Approve or reject one submission; the moderator's confirmation line."""
+    if approve:
+        tool = approve_submission(submission_id, session=session)
+        return f"Approved: {tool.name} is listed at /tools/{tool.slug}."
+    row = reject_submission(submission_id, session=session)
+    return f"Rejected: {row.name}."
+
+
 class ModerateState(rx.State):
     enabled: bool = False
     _token: str = ""  # backend-only: never sent to the browser
@@ -85,13 +100,13 @@ class ModerateState(rx.State):
     pending: list[dict[str, str]] = rx.field(default_factory=list)
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         self.enabled = moderation_enabled(get_settings().admin_token)
         if not self.enabled:
             self.authorized, self._token, self.pending = False, "", []
             return
         if self.authorized:
-            self._refresh()
+            await self._refresh()
 
     def _check(self) -> bool:
         admin_token = get_settings().admin_token
@@ -101,30 +116,23 @@ class ModerateState(rx.State):
             self.pending = []
         return self.authorized
 
-    def _refresh(self) -> None:
+    async def _refresh(self) -> None:
         if not self._check():
             return
-        with session_scope() as session:
-            rows = list_submissions(session=session)
-        self.pending = [
-            {"id": str(s.id), "name": s.name, "homepage": s.homepage, "repository": s.repository,
-             "tagline": s.tagline, "description": s.description, "category": s.category,
-             "created": long_date(s.created_at)}
-            for s in rows
-        ]
+        self.pending = await in_session(_pending_rows)
 
     @rx.event
-    def sign_in(self, form_data: dict[str, str]) -> None:
+    async def sign_in(self, form_data: dict[str, str]) -> None:
         """Check the token under the per-client limit on failed sign-ins (kept in the database)."""
         given = str(form_data.get("token", ""))[:500]
         admin_token = get_settings().admin_token
         self.enabled = moderation_enabled(admin_token)
-        with session_scope() as session:
-            accepted, self.message = sign_in(given, admin_token, router_client_key(self.router, salt=SIGN_IN_SALT),
-                                             session=session)
+        client = router_client_key(self.router, salt=SIGN_IN_SALT)
+        accepted, self.message = await in_session(
+            lambda session: sign_in(given, admin_token, client, session=session))
         self._token = given if accepted else ""
         if accepted:
-            self._refresh()
+            await self._refresh()
         else:
             self.authorized, self.pending = False, []
 
@@ -132,26 +140,20 @@ class ModerateState(rx.State):
     def sign_out(self) -> None:
         self._token, self.authorized, self.pending, self.message = "", False, [], ""
 
-    def _decide(self, submission_id: str, approve: bool) -> None:
+    async def _decide(self, submission_id: str, approve: bool) -> None:
         if not self._check():
             self.message = "Sign in with the moderator's token first."
             return
         try:
-            with session_scope() as session:
-                if approve:
-                    tool = approve_submission(int(submission_id), session=session)
-                    self.message = f"Approved: {tool.name} is listed at /tools/{tool.slug}."
-                else:
-                    row = reject_submission(int(submission_id), session=session)
-                    self.message = f"Rejected: {row.name}."
+            self.message = await in_session(partial(_decide_in_db, int(submission_id), approve))
         except (ModerationError, ValueError) as exc:
             self.message = str(exc)
-        self._refresh()
+        await self._refresh()
 
     @rx.event
-    def approve(self, submission_id: str) -> None:
-        self._decide(submission_id, True)
+    async def approve(self, submission_id: str) -> None:
+        await self._decide(submission_id, True)
 
     @rx.event
-    def reject(self, submission_id: str) -> None:
-        self._decide(submission_id, False)
+    async def reject(self, submission_id: str) -> None:
+        await self._decide(submission_id, False)

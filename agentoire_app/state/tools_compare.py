@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 import reflex as rx
+from sqlmodel import Session
 
-from ..db import session_scope
+from ..concurrency import in_session
 from ..services.search import search_tools
 from ..services.tools import get_tools, mention_count
 from ._format import long_date
@@ -19,6 +21,26 @@ def compare_href(slugs: list[str]) -> str:
     return "/compare" + ("?tools=" + quote(",".join(slugs), safe=",") if slugs else "")
 
 
+def _read_columns(slugs: list[str], session: Session) -> list[dict[str, str]]:
+    columns = []
+    for t in get_tools(slugs, session=session):
+        source, _url = listing_source(t.source)
+        columns.append({
+            "slug": t.slug, "href": f"/tools/{t.slug}", "name": t.name, "tagline": t.tagline,
+            "category": t.category, "tags": ", ".join(t.tags or []) or "—", "pricing": t.pricing,
+            "license": t.license or ("open source" if t.open_source else "—"),
+            "homepage": t.homepage, "repository": t.repository or "—",
+            "added": long_date(t.added_at), "checked": long_date(t.checked_at) or "—",
+            "source": source, "mentions": str(mention_count(t.id or 0, session=session)),
+        })
+    return columns
+
+
+def _read_candidates(value: str, session: Session) -> list[dict[str, str]]:
+    return [{"slug": t.slug, "name": t.name, "category": t.category}
+            for t in search_tools(value, session=session, limit=8)]
+
+
 class ToolsCompareState(rx.State):
     slugs: list[str] = rx.field(default_factory=list)
     columns: list[dict[str, str]] = rx.field(default_factory=list)
@@ -27,36 +49,22 @@ class ToolsCompareState(rx.State):
     loaded: bool = False
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         raw = self.router.url.query_parameters.get("tools", "")
         wanted = [s.strip() for s in str(raw if isinstance(raw, str) else ",".join(raw)).split(",") if s.strip()]
-        with session_scope() as session:
-            tools = get_tools(wanted[:MAX_COMPARED], session=session)
-            self.columns = []
-            for t in tools:
-                source, _url = listing_source(t.source)
-                self.columns.append({
-                    "slug": t.slug, "href": f"/tools/{t.slug}", "name": t.name, "tagline": t.tagline,
-                    "category": t.category, "tags": ", ".join(t.tags or []) or "—", "pricing": t.pricing,
-                    "license": t.license or ("open source" if t.open_source else "—"),
-                    "homepage": t.homepage, "repository": t.repository or "—",
-                    "added": long_date(t.added_at), "checked": long_date(t.checked_at) or "—",
-                    "source": source, "mentions": str(mention_count(t.id or 0, session=session)),
-                })
+        self.columns = await in_session(partial(_read_columns, wanted[:MAX_COMPARED]))
         self.slugs = [c["slug"] for c in self.columns]
         self.query, self.candidates = "", []
         self.loaded = True
 
     @rx.event
-    def find(self, value: str) -> None:
+    async def find(self, value: str) -> None:
         self.query = value[:200]
         if not value.strip():
             self.candidates = []
             return
-        with session_scope() as session:
-            found = search_tools(value, session=session, limit=8)
-        self.candidates = [{"slug": t.slug, "name": t.name, "category": t.category}
-                           for t in found if t.slug not in self.slugs]
+        found = await in_session(partial(_read_candidates, value))
+        self.candidates = [c for c in found if c["slug"] not in self.slugs]
 
     @rx.event
     def add(self, slug: str):  # type: ignore[no-untyped-def]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 import reflex as rx
+from sqlmodel import Session
 
 from ..catalog.sources import get_data_source
-from ..db import session_scope
+from ..concurrency import in_session
+from ..models import Article, Category, Source, Tool
 from ..services.tools import alternatives, get_category, get_tool, mention_count, tool_news
 from ._format import long_date, short_date, slug_from_path, source_name
 
@@ -16,6 +21,29 @@ def listing_source(key: str) -> tuple[str, str]:
         return "a public submission, approved by a moderator", ""
     source = get_data_source(key)
     return (source.name, source.url) if source else (key, "")
+
+
+@dataclass(frozen=True, slots=True)
+class _ToolPage:
+    """What the page shows, read in one worker-thread trip."""
+
+    tool: Tool
+    category: Category | None
+    alternatives: list[tuple[Tool, int]]
+    news: list[tuple[Article, Source]]
+    mentions: int
+    source: tuple[str, str]
+
+
+def _read_tool_page(slug: str, session: Session) -> _ToolPage | None:
+    tool = get_tool(slug, session=session)
+    if tool is None:
+        return None
+    return _ToolPage(tool=tool, category=get_category(tool.category, session=session),
+                     alternatives=alternatives(tool, session=session, limit=6),
+                     news=tool_news(tool.id or 0, session=session, limit=30),
+                     mentions=mention_count(tool.id or 0, session=session),
+                     source=listing_source(tool.source))
 
 
 class ToolDetailState(rx.State):
@@ -44,18 +72,15 @@ class ToolDetailState(rx.State):
     news: list[dict[str, str]] = rx.field(default_factory=list)
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         slug = slug_from_path(str(self.router.url.path))
         self.slug = slug
-        with session_scope() as session:
-            tool = get_tool(slug, session=session)
-            if tool is None:
-                self.found, self.loaded = False, True
-                return
-            category = get_category(tool.category, session=session)
-            alts = alternatives(tool, session=session, limit=6)
-            stories = tool_news(tool.id or 0, session=session, limit=30)
-            self.mentions = mention_count(tool.id or 0, session=session)
+        page = await in_session(partial(_read_tool_page, slug))
+        if page is None:
+            self.found, self.loaded = False, True
+            return
+        tool, category, alts, stories = page.tool, page.category, page.alternatives, page.news
+        self.mentions = page.mentions
         self.found = True
         self.name, self.tagline, self.description = tool.name, tool.tagline, tool.description
         self.homepage, self.repository = tool.homepage, tool.repository
@@ -66,7 +91,7 @@ class ToolDetailState(rx.State):
         checked = tool.checked_at
         self.checked = long_date(checked) if checked else ""
         self.checked_iso = checked.isoformat() if checked else ""
-        self.source_name, self.source_url = listing_source(tool.source)
+        self.source_name, self.source_url = page.source
         self.alternatives = [
             {"slug": t.slug, "href": f"/tools/{t.slug}", "name": t.name, "tagline": t.tagline,
              "category": t.category, "why": _why(tool.category, tool.tags or [], t.category, t.tags or [])}

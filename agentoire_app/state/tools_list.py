@@ -8,14 +8,18 @@ every other control pushes a new one, so Back undoes one filter at a time.
 from __future__ import annotations
 
 import math
+from functools import partial
 from urllib.parse import urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
-from ..db import session_scope
+from ..concurrency import in_session
 from ..services.tools import (
     PRICINGS,
     BadQuery,
+    ToolPage,
+    ToolQuery,
     list_categories,
     popular_tags,
     query_tools,
@@ -35,6 +39,17 @@ def tools_href(params: dict[str, str]) -> str:
     if params.get("page", "1") not in ("", "1"):
         kept.append(("page", params["page"]))
     return "/tools" + ("?" + urlencode(kept) if kept else "")
+
+
+def _read_tools(query: ToolQuery, page: int, with_categories: bool, session: Session
+                ) -> tuple[ToolPage, list[dict[str, str]], list[dict[str, str]]]:
+    """The page of tools, the categories (when the state has none yet) and the popular tags."""
+    result = query_tools(query, session=session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    categories = ([{"slug": c.slug, "name": c.name} for c in list_categories(session=session)]
+                  if with_categories else [])
+    tags = [{"tag": t, "count": str(n)}
+            for t, n in popular_tags(session=session, limit=40, category=query.category)]
+    return result, categories, tags
 
 
 class ToolsListState(rx.State):
@@ -68,7 +83,7 @@ class ToolsListState(rx.State):
         return rx.redirect(tools_href(self._params(**changes)), replace=replace)
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         raw = {k: str(v) for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
         self.error = ""
         try:
@@ -82,12 +97,10 @@ class ToolsListState(rx.State):
             self.page = max(1, min(int(raw.get("page") or 1), 100_000))
         except ValueError:
             self.page = 1
-        with session_scope() as session:
-            result = query_tools(query, session=session, limit=PAGE_SIZE, offset=(self.page - 1) * PAGE_SIZE)
-            if not self.categories:
-                self.categories = [{"slug": c.slug, "name": c.name} for c in list_categories(session=session)]
-            self.tags = [{"tag": t, "count": str(n)} for t, n in popular_tags(session=session, limit=40,
-                                                                                 category=query.category)]
+        result, categories, self.tags = await in_session(
+            partial(_read_tools, query, self.page, not self.categories))
+        if categories:
+            self.categories = categories
         if self.tag and all(t["tag"] != self.tag for t in self.tags):
             self.tags = [{"tag": self.tag, "count": ""}, *self.tags]
         self.total = result.total or 0
