@@ -137,8 +137,8 @@ def normalize_url(url: str) -> str:
     host that is neither DNS labels nor an address, is returned as "" so the caller can report it: this
     never raises, whatever a list holds.
     """
-    url = url.strip().strip("<>").split()[0] if url.strip() else ""
-    url = url.rstrip(").,;'\"")
+    words = url.strip().strip("<>").split()  # `<\t>` leaves no word at all
+    url = words[0].rstrip(").,;'\"") if words else ""
     if not url:
         return ""
     if url.startswith("//"):
