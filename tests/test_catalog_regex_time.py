@@ -2,8 +2,9 @@
 
 A backtracking pattern turns a list of a few kilobytes into minutes of CPU; a per-example hypothesis
 deadline fails such a pattern long before anyone waits for it. The inputs are sized so that a quadratic
-pattern (let alone an exponential one) cannot finish inside the deadline: the old heading pattern took
-minutes on one heading with 20,000 spaces, the old link pattern a second on 20,000 brackets.
+pattern (let alone an exponential one) cannot finish inside the deadline, while the linear ones stay
+well under it on a busy machine: the old heading pattern took minutes on one heading with 20,000
+spaces, the old link pattern a second on 20,000 brackets.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def test_markdown_of_any_shape_parses_without_raising_in_linear_time(text: str) 
 
 
 @LINEAR
-@given(st.sampled_from(PREFIXES), st.sampled_from(PATHOLOGICAL), st.integers(20_000, 60_000))
+@given(st.sampled_from(PREFIXES), st.sampled_from(PATHOLOGICAL), st.integers(20_000, 40_000))
 def test_a_crafted_pathological_line_parses_in_linear_time(prefix: str, piece: str, size: int) -> None:
     text = prefix + piece * (size // len(piece)) + "\n- [fine](https://fine.example) - still read\n"
     looks_like_markdown_list(text)
