@@ -12,8 +12,17 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 run: $(VENV)/.installed
 	PORT=$(PORT) $(VENV)/bin/agentoire serve --port $(PORT)
 
+# Local PostgreSQL and Redis are used as CI uses them when they answer on their usual ports and the
+# variables are unset; set a variable (even to empty, which skips those tests) to choose otherwise.
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
 test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
+	@if [ -z "$${AGENTOIRE_TEST_POSTGRES_URL+set}" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+	  export AGENTOIRE_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)'; echo "make test: local PostgreSQL answers, using it"; fi; \
+	if [ -z "$${AGENTOIRE_TEST_REDIS_URL+set}" ] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
+	  export AGENTOIRE_TEST_REDIS_URL='$(TEST_REDIS_URL)'; echo "make test: local Redis answers, using it"; fi; \
 	$(VENV)/bin/pytest
 
 install: $(VENV)/.installed

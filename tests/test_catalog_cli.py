@@ -81,10 +81,8 @@ def test_import_prints_a_summary_and_the_problems_then_the_second_run_changes_no
     assert again.startswith("tensorchord/Awesome-LLMOps: 0 added, 0 updated, ")
 
 
-def test_tools_list_json_has_exactly_the_contract_keys(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["catalog", "import", str(Path(__file__).resolve().parent.parent
-                                         / "agentoire_app" / "catalog" / "data" / "tools.yaml")]) == 0
-    capsys.readouterr()
+def test_tools_list_json_has_exactly_the_contract_keys(session: Session, capsys: pytest.CaptureFixture[str]) -> None:
+    load_default_catalog(session=session)  # what every start does
     assert main(["tools", "list", "--json"]) == 0
     tools = json.loads(capsys.readouterr().out)
     assert len(tools) == 375

@@ -87,7 +87,7 @@ def test_a_bad_url_is_refused_in_one_line(sqlite_url: str, url: str) -> None:
 def test_a_url_that_is_no_feed_is_refused_in_one_line(server: FeedServer, sqlite_url: str) -> None:
     assert_refused(cli("feeds", "add", server.route("/plain", "<html><body>no feed</body></html>",
                                                     headers={"Content-Type": "text/html"})), "announces no feed")
-    assert_refused(cli("feeds", "add", server.route("/missing", status=404))), "404"
+    assert_refused(cli("feeds", "add", server.route("/missing", status=404)), "404")
     assert_refused(cli("feeds", "add", "http://127.0.0.1:9/"), "cannot")
 
 

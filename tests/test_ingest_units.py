@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import json
+import os
 import random
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from feedserver import FEEDS, FeedServer, running_server
@@ -38,7 +41,34 @@ def server() -> Iterator[FeedServer]:
     yield from running_server()
 
 
-# --- parsing: golden counts from the corpus manifest -------------------------------------------------
+# --- parsing: golden files beside each feed of the corpus --------------------------------------------
+# As lemon24/reader pairs `full.rss` with `full.rss.py`, each feed has `<file>.expected.json`: the feed's
+# title, link and version and every entry's id, title, link and dates as `parse_feed` reads them (or
+# the refusal). They were written once from the parser's output and checked by eye against the XML;
+# `AGENTOIRE_WRITE_GOLDEN=1 python -m pytest tests/test_ingest_units.py -k parsing` rewrites them after
+# a deliberate change, and `git diff` then shows what the change did to every feed.
+
+def _golden(data: bytes) -> dict[str, Any]:
+    try:
+        parsed = parse_feed(data, url="https://feeds.example/f")
+    except NotAFeed as exc:
+        return {"refused": type(exc).__name__, "reason": str(exc)}
+    return {
+        "title": parsed.title, "site_url": parsed.site_url, "version": parsed.version, "warning": parsed.warning,
+        "entries": [{"guid": e.guid, "title": e.title, "link": e.link,
+                     "published": e.published.isoformat() if e.published else None,
+                     "updated": e.updated.isoformat() if e.updated else None} for e in parsed.entries],
+    }
+
+
+@pytest.mark.parametrize("row", MANIFEST, ids=[r["filename"] for r in MANIFEST])
+def test_parsing_gives_the_golden_titles_links_and_dates(row: dict[str, str]) -> None:
+    golden = FEEDS / f"{row['filename']}.expected.json"
+    actual = _golden((FEEDS / row["filename"]).read_bytes())
+    if os.environ.get("AGENTOIRE_WRITE_GOLDEN") == "1":
+        golden.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert actual == json.loads(golden.read_text(encoding="utf-8"))
+
 
 @pytest.mark.parametrize("row", MANIFEST, ids=[r["filename"] for r in MANIFEST])
 def test_parsing_keeps_what_feedparser_finds_and_refuses_junk(row: dict[str, str]) -> None:

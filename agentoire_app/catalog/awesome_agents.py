@@ -14,12 +14,16 @@ from .mapping import AWESOME_AGENTS_CATEGORIES, categories_category
 from .ours import entry_lines
 from .records import (
     ParsedCatalog,
+    RowError,
     ToolRecord,
+    as_text,
     clean_name,
     github_repository,
+    list_field,
     normalize_url,
     one_line,
     slugify,
+    text_field,
 )
 from .sources import AWESOME_AI_AGENTS
 
@@ -34,50 +38,58 @@ def looks_like_awesome_agents(data: Any) -> bool:
 
 
 def parse_awesome_agents(data: Any, text: str, *, source: str = AWESOME_AI_AGENTS) -> ParsedCatalog:
-    """Records from the structured list; entries with no usable link are skipped and reported."""
+    """Records from the structured list; an entry with no usable link, or not shaped like one, is
+    reported with its line and skipped."""
     parsed = ParsedCatalog(source=source)
     entries = data.get("agents") if isinstance(data, dict) else data
+    entries = entries if isinstance(entries, list) else []
     lines = entry_lines(text, "project")
-    for index, entry in enumerate(entries or []):
+    for index, entry in enumerate(entries):
         line = lines[index] if len(lines) == len(entries) else 0
         where = f"line {line}" if line else f"entry {index + 1}"
-        if not isinstance(entry, dict):
-            parsed.problems.append(f"{where}: not a mapping, skipped")
+        try:
+            record = _record(entry, source)
+        except RowError as exc:
+            parsed.problems.append(f"{where}: {exc}, skipped")
             parsed.skipped += 1
             continue
-        name = clean_name(str(entry.get("project") or ""))
-        links: dict[str, str] = {}
-        for link in entry.get("sources") or []:
-            if not isinstance(link, dict):
-                continue
-            kind = str(link.get("source") or "").strip().lower()
-            url = normalize_url(str(link.get("source_url") or ""))
-            if url and kind not in links:
-                links[kind] = url
-        repository = next((github_repository(links[k]) for k in _REPOSITORY_TYPES
-                           if k in links and github_repository(links[k])), "")
-        homepage = next((links[k] for k in _HOMEPAGE_TYPES if k in links), "") or repository
-        if not name or not homepage:
-            parsed.problems.append(f"{where}: {name or 'unnamed entry'} has no website or repository link, skipped")
-            parsed.skipped += 1
-            continue
-        description = " ".join(str(entry.get("project_description") or "").split())
-        categories = [str(c) for c in entry.get("categories") or []]
-        category = categories_category(categories, AWESOME_AGENTS_CATEGORIES, f"{name} {description}",
-                                       "assistants")
-        open_source = bool(entry.get("project_is_open_source")) or bool(repository)
-        parsed.records.append(ToolRecord(
-            name=name,
-            slug=slugify(name),
-            homepage=homepage,
-            repository=repository,
-            category=category,
-            tagline=one_line(description, 120),
-            description=description,
-            tags=[t for t in (slugify(c) for c in categories[:3]) if t],
-            pricing="open-source" if open_source else "unknown",
-            open_source=open_source,
-            source=source,
-            line=line,
-        ))
+        record.line = line
+        parsed.records.append(record)
     return parsed
+
+
+def _record(entry: Any, source: str) -> ToolRecord:
+    """One entry as a record, or `RowError` saying why it cannot be one."""
+    if not isinstance(entry, dict):
+        raise RowError("not a mapping")
+    name = clean_name(text_field(entry, "project"))
+    links: dict[str, str] = {}
+    for link in list_field(entry, "sources"):
+        if not isinstance(link, dict):
+            continue
+        kind = text_field(link, "source").lower()
+        url = normalize_url(text_field(link, "source_url"))
+        if url and kind not in links:
+            links[kind] = url
+    repository = next((github_repository(links[k]) for k in _REPOSITORY_TYPES
+                       if k in links and github_repository(links[k])), "")
+    homepage = next((links[k] for k in _HOMEPAGE_TYPES if k in links), "") or repository
+    if not name or not homepage:
+        raise RowError(f"{name or 'unnamed entry'} has no website or repository link")
+    description = " ".join(text_field(entry, "project_description").split())
+    categories = [as_text(c, "a category") for c in list_field(entry, "categories")]
+    category = categories_category(categories, AWESOME_AGENTS_CATEGORIES, f"{name} {description}", "assistants")
+    open_source = bool(entry.get("project_is_open_source")) or bool(repository)
+    return ToolRecord(
+        name=name,
+        slug=slugify(name),
+        homepage=homepage,
+        repository=repository,
+        category=category,
+        tagline=one_line(description, 120),
+        description=description,
+        tags=[t for t in (slugify(c) for c in categories[:3]) if t],
+        pricing="open-source" if open_source else "unknown",
+        open_source=open_source,
+        source=source,
+    )

@@ -6,7 +6,9 @@ Two rules shape everything here:
   rerun safely. Each tool's fields are compared before writing; the whole table is read in one query so
   an unchanged load of the shipped catalog stays far under a second.
 - Curated wins. A tool from `tools.yaml` (source `agentoire`) is owned by our editors: a list import that
-  finds the same tool leaves it alone, and a list only records its provenance on tools it added itself.
+  finds the same tool leaves it alone and reports where the file disagrees on its links, and a list only
+  records its provenance on tools it added itself. Only the shipped catalog speaks as our editors: a file
+  imported from the command line is recorded under its own name, even in our own format.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def read_catalog_file(path: Path) -> ParsedCatalog:
                 data = yaml.load(text, Loader=_YAML_LOADER)
             except yaml.YAMLError:
                 data = None
-    return _structured_or_error(path, data, text)
+    return _structured_or_error(path, data, text, fallback_source)
 
 
 def _yaml_or_error(path: Path, text: str) -> Any:
@@ -111,9 +113,9 @@ def _markdown_or_error(path: Path, text: str, fallback_source: str) -> ParsedCat
     return parsed
 
 
-def _structured_or_error(path: Path, data: Any, text: str) -> ParsedCatalog:
+def _structured_or_error(path: Path, data: Any, text: str, fallback_source: str) -> ParsedCatalog:
     if isinstance(data, dict) and isinstance(data.get("tools"), list):
-        return parse_ours(data, text)
+        return parse_ours(data, text, source=fallback_source)  # our format, but not our editors' file
     if looks_like_awesome_agents(data):
         return parse_awesome_agents(data, text)
     raise CatalogFileError(f"{path}: unrecognised catalog format (expected a `tools:` list, "
@@ -123,7 +125,7 @@ def _structured_or_error(path: Path, data: Any, text: str) -> ParsedCatalog:
 def read_default_catalog() -> ParsedCatalog:
     """The shipped `tools.yaml`, parsed."""
     text = DEFAULT_CATALOG.read_text(encoding="utf-8")
-    return parse_ours(yaml.load(text, Loader=_YAML_LOADER), text)
+    return parse_ours(yaml.load(text, Loader=_YAML_LOADER), text, source=AGENTOIRE)
 
 
 # --- writing rows ------------------------------------------------------------------------------------
@@ -148,20 +150,26 @@ def sync_categories(*, session: Session) -> tuple[int, int]:
 
 
 def _fields(record: ToolRecord) -> dict[str, Any]:
+    """The record as column values, cut to the columns' sizes and without NUL characters (which
+    PostgreSQL refuses in text, so one such row would otherwise fail the whole import)."""
     return {
-        "name": record.name[:120],
-        "tagline": record.tagline[:200],
-        "description": record.description,
-        "homepage": record.homepage[:500],
-        "repository": record.repository[:500],
-        "domain": domain_of(record.homepage)[:255],
+        "name": _storable(record.name, 120),
+        "tagline": _storable(record.tagline, 200),
+        "description": _storable(record.description),
+        "homepage": _storable(record.homepage, 500),
+        "repository": _storable(record.repository, 500),
+        "domain": _storable(domain_of(record.homepage), 255),
         "category": record.category,
-        "tags": list(record.tags),
+        "tags": [_storable(tag) for tag in record.tags],
         "pricing": record.pricing,
         "open_source": record.open_source,
-        "license": record.license[:60],
-        "source": record.source[:120],
+        "license": _storable(record.license, 60),
+        "source": _storable(record.source, 120),
     }
+
+
+def _storable(text: str, limit: int | None = None) -> str:
+    return text.replace("\x00", "")[:limit]
 
 
 def _apply(tool: Tool, values: dict[str, Any], added_at: datetime | None, now: datetime) -> bool:
@@ -242,6 +250,9 @@ def store_records(parsed: ParsedCatalog, *, session: Session, now: datetime | No
         values = _fields(record)
         curated = record.source == AGENTOIRE
         tool = index.by_slug.get(record.slug) if curated else index.find(record)
+        if tool is None and record.claims_slug and not curated:
+            claimed = index.by_slug.get(record.slug)
+            tool = claimed if claimed is not None and claimed.source == AGENTOIRE else None
         adopted = False
         if curated and tool is None:
             # A list brought this tool in before our editors did: the curated entry takes the row over
@@ -277,10 +288,24 @@ def store_records(parsed: ParsedCatalog, *, session: Session, now: datetime | No
                 result.unchanged += 1
         else:
             result.unchanged += 1  # curated (or another list's) tool: its fields stay as they are
+            if tool.source == AGENTOIRE:
+                result.problems.extend(_curated_conflicts(tool, record))
         first_seen[id(tool)] = record
     session.commit()
     result.problems.sort(key=_line_of)
     return result
+
+
+_GUARDED = ("homepage", "repository")  # the links people follow: a disagreement there is worth a line
+
+
+def _curated_conflicts(tool: Tool, record: ToolRecord) -> list[str]:
+    """What a file says differently about a curated tool's links, which we kept (a trailing slash or
+    the letter case of a host is no disagreement)."""
+    where = f"line {record.line}: " if record.line else ""
+    return [f"{where}kept the curated {name} of {tool.name}; the file says {theirs}"
+            for name in _GUARDED
+            if (theirs := getattr(record, name)) and repository_key(theirs) != repository_key(getattr(tool, name))]
 
 
 def _line_of(problem: str) -> int:

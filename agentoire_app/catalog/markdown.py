@@ -25,6 +25,7 @@ from .records import (
     clean_name,
     github_homepage,
     github_repository,
+    has_scheme,
     normalize_url,
     one_line,
     repository_key,
@@ -32,15 +33,25 @@ from .records import (
 )
 from .sources import AWESOME_GENERATIVE_AI, AWESOME_LLMOPS
 
-_HEADING = re.compile(r"^(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
-_BULLET = re.compile(r"^\s*[-*+]\s+(?P<rest>.+)$")
-# [text](url "title"): the URL may hold one level of parentheses (Wikipedia-style links).
-_LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
-_IMAGE = re.compile(r"!\[[^\]]*\]\((?P<url>[^)\s]*)\)")
-_BADGE_REPO = re.compile(r"img\.shields\.io/github/(?:stars|forks|last-commit)/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.svg)?(?:[?)]|$)")
-_SEPARATOR = re.compile(r"^\s*(?:[-–—:]|&mdash;|&ndash;)\s*")
-_OPEN_SOURCE_TAG = re.compile(r"\[#open-?source\]\((?P<url>[^)\s]+)\)|#open-?source\b", re.IGNORECASE)
-_TABLE_DIVIDER = re.compile(r"^\s*\|?\s*:?-{2,}")
+# Every pattern here runs on hostile text, so each one is linear in its input: no quantifier is followed
+# by another that can match the same characters, and the ones that scan ahead from each `[` are bounded
+# (a link text of at most 500 characters, a URL of at most 2,000), so a line of a million brackets costs
+# a bounded amount per bracket instead of a rescan to the end of the line. The property tests
+# (tests/test_catalog_regex_time.py) hold them to it.
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(?P<title>\S.*)$")
+_HEADING_CLOSE = re.compile(r"(?:^|[ \t])#+$")  # `## Title ##`: the closing run, not the `#` of `C#`
+_BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?P<rest>\S.*)$")
+# [text](url "title"): the text may hold one level of brackets (badges), the URL one level of
+# parentheses (Wikipedia-style links). The alternatives start with different characters and the
+# repetitions are possessive, so a failed match gives nothing back to try again.
+_LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\[\]]{0,500}\]){1,500}+)\]"
+                   r"\((?P<url>(?:[^()\s]|\([^()\s]{0,500}\)){0,2000}+)(?:[ \t]{1,50}+\"[^\"]{0,500}\")?\)")
+_IMAGE = re.compile(r"!\[[^\]]{0,500}\]\((?P<url>[^)\s]{0,2000}+)\)")
+_BADGE_REPO = re.compile(r"img\.shields\.io/github/(?:stars|forks|last-commit)/(?P<owner>[\w.-]{1,100}+)/"
+                         r"(?P<repo>[\w.-]{1,100}?)(?:\.svg)?(?:[?)]|$)")
+_SEPARATOR = re.compile(r"^[ \t]*+(?:[-–—:]|&mdash;|&ndash;)[ \t]*+")
+_OPEN_SOURCE_TAG = re.compile(r"\[#open-?source\]\((?P<url>[^()\s]{1,2000}+)\)|#open-?source\b", re.IGNORECASE)
+_TABLE_DIVIDER = re.compile(r"\|?[ \t]*+:?-{2,}")  # matched on a stripped line
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +80,16 @@ def profile_for(text: str, fallback_source: str) -> ListProfile:
     for line in text.splitlines():
         match = _HEADING.match(line)
         if match and len(match.group(1)) == 1:
-            title = re.sub(r"\[!\[.*", "", match.group("title")).strip().lower()
+            title = _heading_title(match).split("[![", 1)[0].strip().lower()
             if title in PROFILES:
                 return PROFILES[title]
             break
     return ListProfile(fallback_source, GENERIC_HEADINGS, "other")
+
+
+def _heading_title(match: re.Match[str]) -> str:
+    """The text of a heading without its optional closing `#` run (`## Tools ##` → "Tools")."""
+    return _HEADING_CLOSE.sub("", match.group("title").rstrip()).rstrip()
 
 
 def _plain(text: str) -> str:
@@ -146,7 +162,7 @@ def parse_markdown(text: str, *, fallback_source: str) -> ParsedCatalog:
             continue
         heading = _HEADING.match(line)
         if heading:
-            level, title = len(heading.group(1)), _plain(heading.group("title"))
+            level, title = len(heading.group(1)), _plain(_heading_title(heading))
             table_columns = None
             if level == 1 and not seen_title:
                 seen_title = True
@@ -235,7 +251,7 @@ def _record(row: _Row, stack: list[tuple[int, str]], profile: ListProfile, numbe
         parsed.problems.append(f"line {number}: unusable link [{row.name}]({row.url}), skipped")
         parsed.skipped += 1
         return None
-    if row.url.strip() and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", row.url.strip()):
+    if row.url.strip() and not has_scheme(row.url):
         parsed.problems.append(f"line {number}: link of {name} had no scheme, read as {url}")
     if row.stray:
         parsed.problems.append(f"line {number}: stray text {row.stray!r} after the link of {name}, ignored")

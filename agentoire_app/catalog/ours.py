@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .records import ParsedCatalog, ToolRecord, github_repository, normalize_url, slugify
+from .records import (
+    ParsedCatalog,
+    RowError,
+    ToolRecord,
+    as_text,
+    github_repository,
+    list_field,
+    normalize_url,
+    slugify,
+    text_field,
+)
 from .sources import AGENTOIRE
 from .taxonomy import CATEGORY_SLUGS, PRICING_VALUES
 
@@ -41,8 +51,13 @@ def entry_lines(text: str, key: str) -> list[int]:
     return lines
 
 
-def parse_ours(data: Any, text: str, *, source: str = AGENTOIRE) -> ParsedCatalog:
-    """Records from our format; entries with no name or no usable homepage are skipped and reported."""
+def parse_ours(data: Any, text: str, *, source: str) -> ParsedCatalog:
+    """Records from our format; an entry that cannot be a tool is reported with its line and skipped.
+
+    `source` is who speaks for these records. Only the shipped catalog is loaded with `AGENTOIRE`, and
+    only there are the entries' own `source:` keys believed: a file given to `agentoire catalog import`
+    is recorded under its own name whatever its entries claim, so it can never speak as our editors.
+    """
     parsed = ParsedCatalog(source=source)
     entries = data.get("tools") if isinstance(data, dict) else None
     if not isinstance(entries, list):
@@ -52,49 +67,59 @@ def parse_ours(data: Any, text: str, *, source: str = AGENTOIRE) -> ParsedCatalo
     for index, entry in enumerate(entries):
         line = lines[index] if index < len(lines) and len(lines) == len(entries) else 0
         where = f"line {line}" if line else f"entry {index + 1}"
-        if not isinstance(entry, dict):
-            parsed.problems.append(f"{where}: not a mapping, skipped")
-            parsed.skipped += 1
-            continue
-        name = str(entry.get("name") or "").strip()
-        homepage = normalize_url(str(entry.get("homepage") or ""))
-        repository = normalize_url(str(entry.get("repository") or ""))
-        if not name or not (homepage or repository):
-            parsed.problems.append(f"{where}: needs a name and a homepage, skipped")
-            parsed.skipped += 1
-            continue
-        category = str(entry.get("category") or "other")
-        if category not in CATEGORY_SLUGS:
-            parsed.problems.append(f"{where}: unknown category {category!r} for {name}, filed under other")
-            category = "other"
-        pricing = str(entry.get("pricing") or "unknown")
-        if pricing not in PRICING_VALUES:
-            parsed.problems.append(f"{where}: unknown pricing {pricing!r} for {name}, set to unknown")
-            pricing = "unknown"
         try:
-            added_at = _added(entry.get("added"))
-        except ValueError:
-            parsed.problems.append(f"{where}: unreadable added date {entry.get('added')!r} for {name}")
-            added_at = None
-        tags = [str(t).strip().lower() for t in entry.get("tags") or [] if str(t).strip()]
-        repository = repository or github_repository(homepage)
-        tagline = str(entry.get("tagline") or "").strip()
-        if len(tagline) > TAGLINE_LIMIT:
-            parsed.problems.append(f"{where}: tagline of {name} longer than {TAGLINE_LIMIT} characters")
-        parsed.records.append(ToolRecord(
-            name=name,
-            slug=slugify(str(entry.get("slug") or name)),
-            homepage=homepage or repository,
-            repository=repository,
-            category=category,
-            tagline=tagline,
-            description=str(entry.get("description") or "").strip(),
-            tags=tags,
-            pricing=pricing,
-            open_source=bool(entry.get("open_source", bool(repository))),
-            license=str(entry.get("license") or ""),
-            source=str(entry.get("source") or source),
-            added_at=added_at,
-            line=line,
-        ))
+            record = _record(entry, where, source, parsed)
+        except RowError as exc:
+            parsed.problems.append(f"{where}: {exc}, skipped")
+            parsed.skipped += 1
+            continue
+        if record is not None:
+            record.line = line
+            parsed.records.append(record)
     return parsed
+
+
+def _record(entry: Any, where: str, source: str, parsed: ParsedCatalog) -> ToolRecord | None:
+    """One entry as a record; `RowError` for an entry that cannot be one, problems for what was mended."""
+    if not isinstance(entry, dict):
+        raise RowError("not a mapping")
+    name = text_field(entry, "name")
+    homepage = normalize_url(text_field(entry, "homepage"))
+    repository = normalize_url(text_field(entry, "repository"))
+    if not name or not (homepage or repository):
+        raise RowError("needs a name and a homepage")
+    category = text_field(entry, "category") or "other"
+    if category not in CATEGORY_SLUGS:
+        parsed.problems.append(f"{where}: unknown category {category!r} for {name}, filed under other")
+        category = "other"
+    pricing = text_field(entry, "pricing") or "unknown"
+    if pricing not in PRICING_VALUES:
+        parsed.problems.append(f"{where}: unknown pricing {pricing!r} for {name}, set to unknown")
+        pricing = "unknown"
+    try:
+        added_at = _added(entry.get("added"))
+    except (ValueError, OverflowError):
+        parsed.problems.append(f"{where}: unreadable added date {entry.get('added')!r} for {name}")
+        added_at = None
+    tags = [t.lower() for t in (as_text(t, "a tag") for t in list_field(entry, "tags")) if t]
+    repository = repository or github_repository(homepage)
+    tagline = text_field(entry, "tagline")
+    if len(tagline) > TAGLINE_LIMIT:
+        parsed.problems.append(f"{where}: tagline of {name} longer than {TAGLINE_LIMIT} characters")
+    given_slug = text_field(entry, "slug")
+    return ToolRecord(
+        name=name,
+        slug=slugify(given_slug or name),
+        homepage=homepage or repository,
+        repository=repository,
+        category=category,
+        tagline=tagline,
+        description=text_field(entry, "description"),
+        tags=tags,
+        pricing=pricing,
+        open_source=bool(entry.get("open_source", bool(repository))),
+        license=text_field(entry, "license"),
+        source=(text_field(entry, "source") or source) if source == AGENTOIRE else source,
+        added_at=added_at,
+        claims_slug=bool(given_slug),
+    )

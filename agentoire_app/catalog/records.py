@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 # Hosts where the first path segment, not the host, says whose project it is: two repositories on
@@ -22,6 +23,9 @@ SHARED_HOSTS: frozenset[str] = frozenset(
 # Free hosting suffixes: every subdomain is somebody else's site.
 SHARED_SUFFIXES: tuple[str, ...] = (".github.io", ".vercel.app", ".netlify.app", ".hf.space", ".pages.dev",
                                     ".readthedocs.io", ".notion.site", ".gitbook.io", ".streamlit.app")
+# A URL that names its scheme; a host of DNS labels or an IP address (what `urlsplit` leaves lowercased).
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{0,30}://")
+_HOST = re.compile(r"[\w.:-]{1,253}")
 
 
 @dataclass(slots=True)
@@ -42,6 +46,9 @@ class ToolRecord:
     slug: str = ""
     added_at: datetime | None = None
     line: int = 0  # where the record starts in its file, for problems reported later
+    # The file named this tool's slug itself (our format's `slug:`): it means that very tool, so an
+    # import finding a curated tool under it reports a conflict rather than adding a look-alike.
+    claims_slug: bool = False
 
 
 @dataclass(slots=True)
@@ -71,6 +78,38 @@ class ImportResult:
                 f"{self.skipped} skipped, {len(self.problems)} problems")
 
 
+class RowError(ValueError):
+    """One entry of a file that cannot become a tool: reported with its line and skipped, never raised."""
+
+
+def as_text(value: Any, what: str) -> str:
+    """`value` as stripped text; numbers and booleans are read as text, a list or mapping is refused.
+
+    `str()` on whatever a file holds would turn `name: {a: 1}` into the name "{'a': 1}": an import that
+    lies. Refusing it makes the row a reported problem instead.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float):  # bool is an int
+        return str(value).strip()
+    raise RowError(f"{what} is a {type(value).__name__}, not text")
+
+
+def text_field(entry: dict[Any, Any], key: str) -> str:
+    """`entry[key]` read by `as_text`, missing → ""."""
+    return as_text(entry.get(key), key)
+
+
+def list_field(entry: dict[Any, Any], key: str) -> list[Any]:
+    """`entry[key]` as a list (missing → empty); anything else is refused with the field's name."""
+    value = entry.get(key)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    raise RowError(f"{key} is a {type(value).__name__}, not a list")
+
+
 def slugify(text: str) -> str:
     """Lowercase-hyphenated ASCII; emoji and punctuation fall away ("🦜 LangChain.js" → "langchain-js", "crewAI+" → "crewai-plus")."""
     text = text.replace("+", " plus ")
@@ -94,21 +133,31 @@ def clean_name(name: str) -> str:
 def normalize_url(url: str) -> str:
     """A URL we can store: scheme added when missing, whitespace and trailing junk removed.
 
-    Lists contain `www.example.com`, `example.com/x)` and the like; anything that still has no host is
-    returned as "" so the caller can report it.
+    Lists contain `www.example.com`, `example.com/x)` and the like; anything that still has no host, or a
+    host that is neither DNS labels nor an address, is returned as "" so the caller can report it: this
+    never raises, whatever a list holds.
     """
-    url = url.strip().strip("<>").split()[0] if url.strip() else ""
-    url = url.rstrip(").,;'\"")
+    words = url.strip().strip("<>").split()  # `<\t>` leaves no word at all
+    url = words[0].rstrip(").,;'\"") if words else ""
     if not url:
         return ""
     if url.startswith("//"):
         url = "https:" + url
-    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url):
+    if not _SCHEME.match(url):
         url = "https://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or "." not in parts.netloc:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # `[x](<[url](url)>)` leaves "https://[url](url)": an unbalanced IPv6 bracket
+        return ""
+    if parts.scheme not in ("http", "https") or "." not in parts.netloc or not _HOST.fullmatch(host):
         return ""
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path, parts.query, parts.fragment))
+
+
+def has_scheme(url: str) -> bool:
+    """True when `url` starts with `scheme://` (else `normalize_url` assumes https)."""
+    return bool(_SCHEME.match(url.strip()))
 
 
 def domain_of(url: str) -> str:
