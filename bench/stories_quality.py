@@ -22,14 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agentoire_app.ingest.clean import html_to_text, shorten  # noqa: E402
-from agentoire_app.stories.assign import StoryAssigner, StoryRule, order_for_assignment  # noqa: E402
-from agentoire_app.stories.features import (  # noqa: E402
+from agentoire_app.ingest.clean import html_to_text, shorten
+from agentoire_app.stories.assign import StoryAssigner, StoryRule, order_for_assignment
+from agentoire_app.stories.features import (
     ArticleFeatures,
     DocumentFrequencies,
     article_features,
     cosine,
-    fold,
     weighted,
 )
 
@@ -116,7 +115,6 @@ def main() -> None:
             for a, b in sorted(wrong):
                 print(f"  {items[a]['title'][:70]!r}\n  {items[b]['title'][:70]!r}\n"
                       f"    shared names: {sorted(feats[a].names & feats[b].names)}")
-    _ = fold
 
 
 if __name__ == "__main__":

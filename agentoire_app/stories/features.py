@@ -26,7 +26,7 @@ _WORD = re.compile(r"[^\W_](?:[\w+]|['’.\-](?=[^\W_]))*", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 # Function words and newsroom furniture: carrying no event, they only add noise to the cosine. IDF would
 # discount them too, but not in a small window, where "the" can look rare.
-STOPWORDS = frozenset("""
+_STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being below
 between both but by can could did do does doing down during each few for from further had has have having
 he her here hers him his how i if in into is it its itself just me more most my new no nor not now of off
@@ -34,7 +34,8 @@ on once only or other our out over own same says said she should so some such th
 then there these they this those through to too under until up very via was we were what when where which
 while who whom why will with would you your yours get gets got just like one two may might must now
 read more article url comments points continue reading here's link source via full story
-""".split())
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def fold(word: str) -> str:
