@@ -100,7 +100,14 @@ def _views(stories: Sequence[Story], scores: dict[int, float], *, session: Sessi
 
 def ranked_stories(*, session: Session, now: datetime, limit: int = 10,
                    offset: int = 0) -> tuple[list[StoryView], list[StoryView], int]:
-    """(top stories, papers lane, how many top stories there are), ranked as `stories.rank` says."""
+    """(top stories, papers lane, how many top stories there are), ranked as `stories.rank` says.
+
+    "Today" is the day of the newest story when that is older than `now`: a desk whose feeds went quiet
+    (or a copy of last week's database) still leads with its last day's stories instead of nothing.
+    """
+    newest = session.exec(select(sa.func.max(col(Story.last_seen)))).one()
+    if newest is not None:
+        now = min(now, to_stored(newest))
     since = now - TOP_WINDOW
     candidates = session.exec(select(Story).where(col(Story.last_seen) >= since)
                               .order_by(col(Story.source_count).desc(), col(Story.last_seen).desc(), col(Story.id))
