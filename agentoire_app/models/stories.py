@@ -26,4 +26,4 @@ class Story(SQLModel, table=True):
     first_seen: datetime = Field(default_factory=utcnow, description="earliest article's published time")
     last_seen: datetime = Field(default_factory=utcnow, index=True,
                                 description="latest article's published time")
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)

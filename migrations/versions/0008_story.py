@@ -34,6 +34,8 @@ def upgrade() -> None:
     op.create_index("ix_story_slug", "story", ["slug"], unique=True)
     op.create_index("ix_story_source_count", "story", ["source_count"])
     op.create_index("ix_story_last_seen", "story", ["last_seen"])
+    # Open pages poll max(updated_at) to re-rank when stories land: an index walk, not a scan.
+    op.create_index("ix_story_updated_at", "story", ["updated_at"])
     # Not batch mode: on SQLite that copies `article` and drops its search triggers. SQLite's own ADD
     # COLUMN takes an inline REFERENCES when the column defaults to NULL, which this one does.
     if op.get_bind().dialect.name == "sqlite":
@@ -49,6 +51,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         op.drop_constraint("fk_article_story_id", "article", type_="foreignkey")
     op.execute("ALTER TABLE article DROP COLUMN story_id")
+    op.drop_index("ix_story_updated_at", table_name="story")
     op.drop_index("ix_story_last_seen", table_name="story")
     op.drop_index("ix_story_source_count", table_name="story")
     op.drop_index("ix_story_slug", table_name="story")
