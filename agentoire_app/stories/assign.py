@@ -8,7 +8,7 @@ The rule (measured on real news in `bench/stories_quality.py`; see `bench/README
 1. A reprint always joins: the same headline words (syndication, link posts, two URLs of one story).
 2. Otherwise only stories *open* around the article's published time are candidates (`StoryRule.window`
    on either side of the story's first and last article), and only those sharing at least one *rare
-   name or number* with it (IDF over the window's articles; in a small window, a name few articles use). Same company is not enough: "Nvidia" is in
+   name or number* with it: used by at most 13% of the window's articles (at least 8, at most 40 of them). Same company is not enough: "Nvidia" is in
    a dozen of a day's stories; "Rubin" or "3060" is in one.
 3. Among them the article joins the story whose articles are on average most like it (TF-IDF cosine over
    headline and lead, names and numbers weighted up), when that average clears `StoryRule.threshold`.
@@ -30,8 +30,9 @@ from .features import ArticleFeatures, DocumentFrequencies, cosine, weighted
 class StoryRule:
     window: timedelta = timedelta(days=3)
     threshold: float = 0.20
-    rare_name_idf: float = 3.0  # a name in at most ~13% of the window's articles …
-    rare_name_count: int = 8  # … or in at most this many: a small window has no statistics to go by
+    rare_share: float = 0.13  # a rare name is in at most this share of the window's articles …
+    rare_min: int = 8  # … or in this many, whatever the share: a small window has no statistics to go by …
+    rare_max: int = 40  # … and never in more: a name in hundreds of articles names no single event
     reprint_jaccard: float = 0.85
 
 
@@ -109,8 +110,8 @@ class StoryAssigner:
         return sum(sims) / len(sims)
 
     def candidates(self, article: ArticleFeatures) -> list[OpenStory]:
-        rare = [n for n in article.names if self.df.idf(n) >= self.rule.rare_name_idf
-                or self.df.df.get(n, 0) <= self.rule.rare_name_count]
+        limit = min(max(self.rule.rare_min, self.rule.rare_share * self.df.n), self.rule.rare_max)
+        rare = [n for n in article.names if self.df.df.get(n, 0) <= limit]
         keys = sorted({k for n in rare for k in self._by_name.get(n, ())})
         return [s for k in keys if (s := self.stories[k]).is_open_at(article.published_at, self.rule.window)]
 

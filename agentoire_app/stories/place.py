@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -74,34 +74,26 @@ def choose_lead(members: Sequence[_Row], features: dict[int, ArticleFeatures]) -
     return min(members, key=lambda m: (not primary(m), -len(features[m.id].terms), m.published_at, m.id))
 
 
-def _refresh_story_rows(story_ids: Iterable[int], *, session: Session, now: datetime) -> None:
-    """Counts, dates, lead and title of `story_ids`, from their articles."""
-    ids = sorted(set(story_ids))
-    for chunk in [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]:
-        members: dict[int, list[_Row]] = defaultdict(list)
-        for row in _rows(session.exec(select(*_COLUMNS).where(col(Article.story_id).in_(chunk)))):  # type: ignore[call-overload]
-            members[row.story_id or 0].append(row)
-        for story in session.exec(select(Story).where(col(Story.id).in_(chunk))).all():
-            rows = members.get(story.id or 0, [])
-            if not rows:
-                session.delete(story)
-                continue
-            features = {r.id: _features(r) for r in rows}
-            lead = choose_lead(rows, features)
-            story.lead_article_id = lead.id
-            story.title = lead.title[:500]
-            story.article_count = len(rows)
-            story.source_count = len({r.source_id for r in rows})
-            story.first_seen = min(to_stored(r.published_at) for r in rows)
-            story.last_seen = max(to_stored(r.published_at) for r in rows)
-            story.updated_at = now
-            session.add(story)
-    session.flush()
+def _summary(rows: Sequence[_Row], features: dict[int, ArticleFeatures], *, now: datetime) -> dict[str, object]:
+    """A story row's stored facts (counts, dates, lead, title) from its articles."""
+    lead = choose_lead(rows, features)
+    return {"lead_article_id": lead.id, "title": lead.title[:500], "article_count": len(rows),
+            "source_count": len({r.source_id for r in rows}),
+            "first_seen": min(to_stored(r.published_at) for r in rows),
+            "last_seen": max(to_stored(r.published_at) for r in rows), "updated_at": now}
+
+
+def _chunked(items: Sequence[dict[str, object]]) -> list[Sequence[dict[str, object]]]:
+    return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
 def place_articles(rows: list[_Row], *, session: Session, now: datetime, rule: StoryRule = DEFAULT_RULE) -> int:
     """Place `rows` (articles without a story) among the stories open around their dates; returns how
-    many stories were started. The caller commits."""
+    many stories were started. The caller commits.
+
+    Every write is a bulk statement (one INSERT for the new stories, executemany UPDATEs for placements
+    and for the stories that grew): a first refresh places twenty thousand articles.
+    """
     if not rows:
         return 0
     earliest = min(to_stored(r.published_at) for r in rows) - rule.window
@@ -113,32 +105,40 @@ def place_articles(rows: list[_Row], *, session: Session, now: datetime, rule: S
         placed += _rows(session.exec(select(*_COLUMNS).where(col(Article.story_id).in_(chunk))))  # type: ignore[call-overload]
     features = {r.id: _features(r) for r in (*placed, *rows)}
     assigner = StoryAssigner(DocumentFrequencies(features.values()), rule=rule)
-    by_story: dict[int, list[ArticleFeatures]] = defaultdict(list)
+    members: dict[int, list[_Row]] = defaultdict(list)
     for row in placed:
-        by_story[row.story_id or 0].append(features[row.id])
-    for story_id in sorted(by_story):
-        assigner.load(story_id, order_for_assignment(by_story[story_id]))
-    slugs = {r.id: r.slug for r in rows}
+        members[row.story_id or 0].append(row)
+    for story_id in sorted(members):
+        assigner.load(story_id, order_for_assignment(features[r.id] for r in members[story_id]))
+    by_id = {r.id: r for r in rows}
     joined: dict[int, list[int]] = defaultdict(list)
     for article in order_for_assignment(features[r.id] for r in rows):
         key, _started = assigner.assign(article)
         joined[key].append(article.key)
-    started = 0
-    touched: list[int] = []
-    for key in sorted(joined, key=lambda k: (k < 0, abs(k))):
-        story_id = key
-        if key < 0:  # a story this batch started: its slug is its first article's
-            story = Story(slug=slugs[joined[key][0]], first_seen=now, last_seen=now, updated_at=now)
-            session.add(story)
-            session.flush()
-            story_id = story.id or 0
-            started += 1
-        ids = joined[key]
-        for chunk in [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]:
-            session.execute(sa.update(Article).where(col(Article.id).in_(chunk)).values(story_id=story_id))
-        touched.append(story_id)
-    _refresh_story_rows(touched, session=session, now=now)
-    return started
+        members[key].append(by_id[article.key])
+    fresh = sorted((k for k in joined if k < 0), reverse=True)  # -1, -2, …: the order they were started
+    table = Story.__table__  # type: ignore[attr-defined]
+    ids: dict[int, int] = {}
+    if fresh:
+        values = [{"slug": by_id[joined[k][0]].slug, **_summary(members[k], features, now=now)} for k in fresh]
+        for keys, chunk in zip([fresh[i:i + _CHUNK] for i in range(0, len(fresh), _CHUNK)], _chunked(values),
+                               strict=True):
+            inserted = session.connection().execute(table.insert().returning(table.c.id, table.c.slug), chunk).all()
+            by_slug = dict((slug, story_id) for story_id, slug in inserted)
+            ids.update({k: by_slug[by_id[joined[k][0]].slug] for k in keys})
+    grown = [{"sid": k, **_summary(members[k], features, now=now)} for k in sorted(k for k in joined if k > 0)]
+    for chunk in _chunked(grown):
+        session.connection().execute(
+            table.update().where(table.c.id == sa.bindparam("sid")).values(
+                {c: sa.bindparam(c) for c in ("lead_article_id", "title", "article_count", "source_count",
+                                              "first_seen", "last_seen", "updated_at")}), chunk)
+    article_table = Article.__table__  # type: ignore[attr-defined]
+    moves = [{"aid": a, "sid": ids.get(k, k)} for k, articles in joined.items() for a in articles]
+    for chunk in _chunked(moves):
+        session.connection().execute(
+            article_table.update().where(article_table.c.id == sa.bindparam("aid")).values(
+                story_id=sa.bindparam("sid")), chunk)
+    return len(fresh)
 
 
 def assign_unplaced(*, session: Session, now: datetime, rule: StoryRule = DEFAULT_RULE) -> int:
