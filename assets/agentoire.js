@@ -88,7 +88,7 @@
   // ---------------------------------------------------------------- list cursor (j / k)
   // The cursor belongs to one visit of one list: on another address it starts afresh.
   let cursorAddress = null;
-  const rows = () => $$("main [data-testid='news-item'], main [data-testid='tool-item']");
+  const rows = () => $$("main [data-testid='story-item'], main [data-testid='news-item'], main [data-testid='tool-item']");
 
   function currentRow(all) {
     if (cursorAddress !== location.href) return -1;

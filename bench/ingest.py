@@ -8,7 +8,8 @@ loopback addresses (127.0.1.1-100), so the per-host limit (2) and the global lim
 they would on the internet. Each round uses a fresh database (SQLite under a temp dir unless --db-url).
 
 Reports (medians over the rounds): first full refresh (goal ≤ 30 s), an all-304 refresh (goal ≤ 5 s),
-entries per second, peak memory of this process (goal ≤ 300 MB), and our whole per-entry pipeline
+entries per second, peak memory of this process (goal ≤ 300 MB), the same first refresh with stories off
+in the same round on its own fresh database (goal: stories on ≤ 1.2× off), and our whole per-entry pipeline
 (parse + clean + summary + category + mentions + identity) against `feedparser.parse` alone on the same
 bytes (goal ≤ 1.5×).
 """
@@ -113,7 +114,7 @@ def fresh_database(db_url: str | None, tmp: Path, round_no: int) -> str:
         engine = get_engine(db_url)
         SQLModel.metadata.reflect(engine)
         with engine.begin() as conn:
-            for table in ("articletool", "article", "source", "lease"):
+            for table in ("articletool", "article", "story", "source", "lease"):
                 conn.exec_driver_sql(f"DELETE FROM {table}")
         upgrade_schema(db_url)
         return db_url
@@ -149,11 +150,11 @@ def seed(url: str, port: int, sources: int) -> int:
 CPU_SECONDS: list[float] = []
 
 
-async def timed_refresh(url: str) -> tuple[float, object]:
+async def timed_refresh(url: str, *, stories: bool = True) -> tuple[float, object]:
     from agentoire_app.ingest.refresh import refresh_sources
 
     started, cpu = time.perf_counter(), time.process_time()
-    report = await refresh_sources(db_url=url, all_sources=True)
+    report = await refresh_sources(db_url=url, all_sources=True, stories=stories)
     CPU_SECONDS.append(time.process_time() - cpu)
     return time.perf_counter() - started, report
 
@@ -215,11 +216,17 @@ def main() -> None:
     server.start()
     if not ready.wait(60):
         raise SystemExit("feed server did not start")
-    firsts, again, rates = [], [], []
+    firsts, again, rates, firsts_off = [], [], [], []
     tools = 0
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for round_no in range(args.rounds):
+                off_url = fresh_database(args.db_url, Path(tmp), 100 + round_no)
+                os.environ["AGENTOIRE_DB_URL"] = off_url
+                seed(off_url, port, args.sources)
+                seconds_off, _ = asyncio.run(timed_refresh(off_url, stories=False))
+                firsts_off.append(seconds_off)
+                print(f"round {round_no}: first refresh with stories off {seconds_off:.1f} s", flush=True)
                 url = fresh_database(args.db_url, Path(tmp), round_no)
                 os.environ["AGENTOIRE_DB_URL"] = url
                 tools = seed(url, port, args.sources)
@@ -249,6 +256,8 @@ def main() -> None:
     table([
         ("what", "figure", "goal"),
         ("first full refresh", f"{statistics.median(firsts):.1f} s", "≤ 30 s"),
+        ("first full refresh, stories off", f"{statistics.median(firsts_off):.1f} s", ""),
+        ("stories on / off", f"{statistics.median(firsts) / statistics.median(firsts_off):.2f}×", "≤ 1.2×"),
         ("all-304 refresh", f"{statistics.median(again):.2f} s", "≤ 5 s"),
         ("entries per second (first refresh)", f"{statistics.median(rates):.0f}", ""),
         ("peak memory (this process)", f"{peak_rss_mb():.0f} MB", "≤ 300 MB"),

@@ -63,6 +63,7 @@ SIGNED_IN = {"_token": ADMIN_TOKEN, "authorized": True}
 
 DB_HANDLERS: dict[str, Case] = {
     "ArticleState.load": Case(url="/news/{article}"),
+    "ArticleStoryState.load": Case(url="/news/{article}"),
     "HomeState.load": Case(),
     "HomeState.refresh_live": Case(preset={"loaded": True}),
     "ModerateState.approve": Case(url="/moderate", preset=SIGNED_IN,

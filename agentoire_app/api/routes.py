@@ -9,6 +9,7 @@ routes are matched first: `/feed.xml` and `/tools/feed.xml` are never shadowed b
 | `/api/tools` | tools, paginated: `q, category, tag, pricing, open_source, new, sort, page, per_page` |
 | `/api/tools/{slug}` | one tool with alternatives and its news timeline |
 | `/api/news` | articles, paginated: `q, category, source, tool, page, per_page` |
+| `/api/stories` | stories ranked as the front page ranks them, paginated: `page, per_page`; `papers` the lane |
 | `/feed.xml`, `/tools/feed.xml` | Atom of the news and of new tools |
 | `/sources.opml` | the feeds we read, as OPML |
 | `/sitemap.xml` | every page, tool and article |
@@ -37,12 +38,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..concurrency import in_session
-from ..models import Article, ArticleTool, Source, Tool
+from ..models import Article, ArticleTool, Source, Tool, utcnow
 from ..services import feeds_out
 from ..services.news import article_public, list_articles
 from ..services.search import count_articles_matching, search_articles
 from ..services.sources import public_source_name, url_is_publishable
 from ..services.stats import status_counts
+from ..services.stories import ranked_stories, story_public
 from ..services.tools import (
     BadQuery,
     get_tool,
@@ -241,12 +243,29 @@ async def sitemap(request: Request) -> Response:
     return _cached(request, xml.encode("utf-8"), "application/xml; charset=utf-8", "public, max-age=3600")
 
 
+async def api_stories(request: Request) -> Response:
+    try:
+        page, per_page = page_params(request.query_params)
+    except BadQuery as exc:
+        return _error(400, str(exc))
+
+    def read(session: Session) -> dict[str, Any]:
+        top, papers, total = ranked_stories(session=session, now=utcnow(), limit=per_page,
+                                            offset=(page - 1) * per_page)
+        return {"items": [story_public(v, public=True) for v in top],
+                "papers": [story_public(v, public=True) for v in papers] if page == 1 else [],
+                **_page_links(request, page, per_page, total)}
+
+    return _json(request, await in_session(read))
+
+
 def build_api() -> Starlette:
     return Starlette(routes=[
         Route("/api/health", health),
         Route("/api/tools", api_tools),
         Route("/api/tools/{slug}", api_tool),
         Route("/api/news", api_news),
+        Route("/api/stories", api_stories),
         Route("/feed.xml", news_feed),
         Route("/tools/feed.xml", tools_feed),
         Route("/sources.opml", sources_opml),

@@ -23,6 +23,7 @@ def news_list(args: argparse.Namespace) -> int:
     from ..db import session_scope
     from ..services.news import article_public, list_articles
     from ..services.sources import BadSourceUrl, get_source, normalize_source_url
+    from ..services.stories import story_slugs
 
     try:
         limit = int(args.limit)
@@ -39,7 +40,9 @@ def news_list(args: argparse.Namespace) -> int:
                 raise UsageError(str(exc)) from exc
             if get_source(source_url, session=session) is None:
                 raise UsageError(f"no source with URL {source_url}")
-        rows = [article_public(a, s) for a, s in list_articles(session=session, limit=limit, source_url=source_url)]
+        listed = list_articles(session=session, limit=limit, source_url=source_url)
+        stories = story_slugs([a.id for a, _ in listed if a.id is not None], session=session)
+        rows = [{**article_public(a, s), "story": stories.get(a.id or 0)} for a, s in listed]
     if args.json:
         print_json(rows)
         return 0

@@ -28,6 +28,7 @@ from sqlmodel import col, select
 from ..db import session_scope
 from ..models import Category, Source, Tool, to_stored, utcnow
 from ..settings import get_settings
+from ..stories.place import place_new_articles
 from . import lease as leases
 from . import schedule
 from .fetch import Fetcher, FetchResult
@@ -388,13 +389,14 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
                           db_url: str | None = None, fetcher: Fetcher | None = None, use_lease: bool = True,
                           lease_wait_seconds: float = 0.0, due_slack_seconds: int = 0,
                           rng: random.Random | None = None,
-                          retention: RetentionRule = DEFAULT_RETENTION) -> RefreshReport:
+                          retention: RetentionRule = DEFAULT_RETENTION, stories: bool = True) -> RefreshReport:
     """Refresh the due sources (`all_sources`: every live one; `url`: just that one) and report per feed.
 
     With `use_lease` (the default) the refresh first takes the database lease, waiting up to
     `lease_wait_seconds`; when another process holds it nothing is done and `report.skipped` says why.
     `now` is the clock for scheduling and dates (default: the real time). `retention` bounds each source's
-    stored articles after its store (see `store.RetentionRule`).
+    stored articles after its store (see `store.RetentionRule`). With `stories` (the default) the new
+    articles are then placed into stories, in one transaction after all the stores.
     """
     started = time.monotonic()
     settings = get_settings()
@@ -421,6 +423,8 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
             outcomes = await asyncio.gather(*(
                 _refresh_one(job, fetcher=fetcher, writer=writer, now=now, parsers=parsers) for job in jobs))
             await writer.flush()
+            if stories and any(o.new for o in outcomes):
+                await asyncio.to_thread(place_new_articles, db_url, now=now)
         finally:
             parsers.close()
         report = RefreshReport(feeds=list(outcomes))

@@ -3,6 +3,7 @@
 from .clock import to_stored, utcnow
 from .news import Article, ArticleTool, RemovedArticle, Source
 from .ops import Attempt, Lease
+from .stories import Story
 from .tools import Category, Submission, Tool
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Lease",
     "RemovedArticle",
     "Source",
+    "Story",
     "Submission",
     "Tool",
     "to_stored",

@@ -60,6 +60,7 @@ class Article(SQLModel, table=True):
     published_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime | None = None
     fetched_at: datetime = Field(default_factory=utcnow, index=True)
+    story_id: int | None = Field(default=None, foreign_key="story.id", index=True, ondelete="SET NULL")
 
 
 class ArticleTool(SQLModel, table=True):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ..components import layout, link, loading, not_found
+from ..components.stories import also_covered, story_list
 from ..state.article import ArticleState
+from ..state.article_story import ArticleStoryState
 from . import page
 
 
@@ -45,6 +47,7 @@ def _article() -> rx.Component:
             data_testid="article-original",
             class_name="ag-original",
         ),
+        _story(),
         rx.el.nav(
             link("← back to news", href="/news", data_testid="back-to-news", data_up="true"),
             rx.el.span(
@@ -58,6 +61,18 @@ def _article() -> rx.Component:
             aria_label="stories",
         ),
         class_name="ag-article",
+    )
+
+
+def _story() -> rx.Component:
+    """Who else covered this event, and earlier stories about the same tools."""
+    return rx.fragment(
+        also_covered(ArticleStoryState.also),
+        rx.cond(
+            ArticleStoryState.earlier.length() > 0,
+            rx.el.section(rx.el.h2("earlier stories about these tools", class_name="ag-h3"),
+                          story_list(ArticleStoryState.earlier, name="earlier"), class_name="ag-earlier"),
+        ),
     )
 
 
@@ -77,7 +92,7 @@ def _removed() -> rx.Component:
     )
 
 
-@page("/news/[slug]", title=ArticleState.title, on_load=ArticleState.load)
+@page("/news/[slug]", title=ArticleState.title, on_load=[ArticleState.load, ArticleStoryState.load])
 def article() -> rx.Component:
     return layout(
         rx.cond(

@@ -1,5 +1,6 @@
 """`/news`: every story, newest first, or the best matches for a search (the same full-text search as
-`/tools` and the palette); a category filter; with no story yet, what each source is doing instead."""
+`/tools` and the palette); a category filter; with no story yet, what each source is doing instead.
+`?view=top` ranks stories (each event once, with who else covered it) instead of listing articles."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import reflex as rx
 
 from ..components import layout, loading, news_list, page_heading
 from ..components.filters import directory_styles, filter_option, filter_select, pager, search_box
+from ..components.shell import link
+from ..components.stories import story_list
 from ..state.news import NewsState
 from . import page
 
@@ -59,12 +62,45 @@ def _nothing_matches() -> rx.Component:
                    class_name="ag-muted", data_testid="news-no-match")
 
 
+def _views() -> rx.Component:
+    """latest · top, as links: the view is in the URL."""
+    return rx.el.nav(
+        link("latest", href="/news", aria_current=rx.cond(S.view == "latest", "page", "false"),
+             class_name="ag-view"),
+        " · ",
+        link("top stories", href="/news?view=top", aria_current=rx.cond(S.view == "top", "page", "false"),
+             class_name="ag-view"),
+        aria_label="news views",
+        class_name="ag-views",
+        data_testid="news-views",
+    )
+
+
+def _top() -> rx.Component:
+    return rx.cond(
+        S.stories.length() > 0,
+        rx.fragment(
+            story_list(S.stories),
+            pager(S.prev_href, S.next_href, rx.el.span("page ", S.page, class_name="ag-meta"),
+                  testid_prefix="news"),
+        ),
+        rx.cond(S.loaded, rx.el.p("No stories in the last two days.", class_name="ag-muted"), loading()),
+    )
+
+
 @page("/news", title="news", on_load=NewsState.load,
       description="AI news from the press and the labs, filed by category and linked to the tools it mentions.")
 def news() -> rx.Component:
     return layout(
         directory_styles(),
         page_heading("news"),
+        _views(),
+        rx.cond(S.view == "top", _top(), _latest()),
+    )
+
+
+def _latest() -> rx.Component:
+    return rx.fragment(
         _filters(),
         rx.cond(
             S.articles.length() > 0,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from ..models import Article, ArticleTool, Source, Tool
+from ..models import Article, ArticleTool, Source, Story, Tool
 
 
 def get_article(slug: str, *, session: Session) -> tuple[Article, Source] | None:
@@ -87,4 +87,6 @@ def news_revision(*, session: Session) -> str:
     last_id = session.exec(select(sa.func.max(col(Article.id)))).one()
     last_fetch = session.exec(select(sa.func.max(col(Article.fetched_at)))).one()
     stamp = last_fetch.isoformat() if last_fetch is not None and hasattr(last_fetch, "isoformat") else str(last_fetch)
-    return f"{last_id or 0}:{stamp}"
+    # Stories are placed after a refresh's stores: their stamp makes an open front page re-rank when they land.
+    story = session.exec(select(sa.func.max(col(Story.updated_at)))).one()
+    return f"{last_id or 0}:{stamp}:{story}"

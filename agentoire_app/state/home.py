@@ -1,4 +1,4 @@
-"""The home page: latest news and newest tools."""
+"""The home page: today's top stories, the papers lane, latest news and newest tools."""
 
 from __future__ import annotations
 
@@ -6,28 +6,39 @@ import reflex as rx
 from sqlmodel import Session
 
 from ..concurrency import in_session
+from ..models import utcnow
 from ..services.news import list_articles
+from ..services.stories import ranked_stories
 from ..services.tools import list_tools
 from .rows import article_row, tool_row
+from .stories import StoryCard, story_card
+
+TOP_STORIES = 10
+PAPERS = 5
 
 
-def _read_home(session: Session) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def _read_home(session: Session) -> tuple[list[StoryCard], list[StoryCard], list[dict[str, str]],
+                                          list[dict[str, str]]]:
+    top, papers, _ = ranked_stories(session=session, now=utcnow(), limit=TOP_STORIES)
     articles = [article_row(a, s) for a, s in list_articles(session=session, limit=8)]
-    return articles, [tool_row(t) for t in list_tools(session=session, limit=8)]
+    return ([story_card(v) for v in top], [story_card(v) for v in papers[:PAPERS]], articles,
+            [tool_row(t) for t in list_tools(session=session, limit=8)])
 
 
 class HomeState(rx.State):
+    stories: list[StoryCard] = rx.field(default_factory=list)
+    papers: list[StoryCard] = rx.field(default_factory=list)
     articles: list[dict[str, str]] = rx.field(default_factory=list)
     tools: list[dict[str, str]] = rx.field(default_factory=list)
     loaded: bool = False
 
     @rx.event
     async def load(self) -> None:
-        self.articles, self.tools = await in_session(_read_home)
+        self.stories, self.papers, self.articles, self.tools = await in_session(_read_home)
         self.loaded = True
 
     @rx.event
     async def refresh_live(self) -> None:
-        """New stories landed: reload the lists if the home page is the one being read."""
+        """New stories landed: re-rank and reload the lists if the home page is the one being read."""
         if self.loaded and str(self.router.url.path).rstrip("/") in ("", "/"):
             await self.load()

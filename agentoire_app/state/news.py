@@ -1,7 +1,8 @@
 """`/news`: stories newest first, or the best matches for a search; a category filter; and, with no story
 yet, the state of each source instead of a blank page.
 
-As on `/tools`, the URL is the state (`/news?q=…&category=…&page=…`): controls navigate and `load` (run on
+`?view=top` lists stories instead, ranked as the front page ranks them; `?view=latest` (the default)
+the articles. As on `/tools`, the URL is the state (`/news?view=…&q=…&category=…&page=…`): controls navigate and `load` (run on
 every location change, the back button included) reads it back. `refresh_live` reloads an open list when
 the status bar notices new stories (see `StatusState.refresh`).
 """
@@ -16,19 +17,23 @@ from sqlmodel import Session
 
 from ..concurrency import in_session
 from ..ingest.categorize import CATEGORY_DESCRIPTIONS
-from ..models import Source
+from ..models import Source, utcnow
 from ..services.news import list_articles, list_sources
 from ..services.search import search_articles
 from ..services.sources import source_status_public
+from ..services.stories import ranked_stories
 from .rows import article_row
+from .stories import StoryCard, story_card
 
 PAGE_SIZE = 50
 NEWS_CATEGORIES: tuple[str, ...] = tuple(CATEGORY_DESCRIPTIONS)
+VIEWS = ("latest", "top")
 
 
-def news_href(q: str = "", category: str = "", page: int = 1) -> str:
-    """`/news?…` with only the non-empty parameters, in a stable order."""
-    params = [(k, v) for k, v in (("q", q), ("category", category)) if v]
+def news_href(q: str = "", category: str = "", page: int = 1, view: str = "latest") -> str:
+    """`/news?…` with only the non-default parameters, in a stable order."""
+    params = [(k, v) for k, v in (("view", "" if view == "latest" else view), ("q", q), ("category", category))
+              if v]
     if page > 1:
         params.append(("page", str(page)))
     return "/news" + ("?" + urlencode(params) if params else "")
@@ -57,6 +62,8 @@ def _read_news(q: str, category: str, page: int,
 
 class NewsState(rx.State):
     articles: list[dict[str, str]] = rx.field(default_factory=list)
+    stories: list[StoryCard] = rx.field(default_factory=list)
+    view: str = "latest"
     sources: list[dict[str, str]] = rx.field(default_factory=list)
     categories: list[str] = rx.field(default_factory=lambda: list(NEWS_CATEGORIES))
     q: str = ""
@@ -69,6 +76,8 @@ class NewsState(rx.State):
     @rx.event
     async def load(self) -> None:
         params = self.router.url.query_parameters
+        view = str(params.get("view", "") or "")
+        self.view = view if view in VIEWS else "latest"
         self.q = str(params.get("q", "") or "").strip()[:200]
         category = str(params.get("category", "") or "")
         self.category = category if category in NEWS_CATEGORIES else ""
@@ -76,10 +85,24 @@ class NewsState(rx.State):
             self.page = max(1, min(int(str(params.get("page", "1") or "1")), 10_000))
         except ValueError:
             self.page = 1
+        offset = (self.page - 1) * PAGE_SIZE
+        if self.view == "top":
+            await self._load_top(offset)
+            return
+        self.stories = []
         self.articles, self.sources, more = await in_session(
             partial(_read_news, self.q, self.category, self.page))
         self.prev_href = news_href(self.q, self.category, self.page - 1) if self.page > 1 else ""
         self.next_href = news_href(self.q, self.category, self.page + 1) if more else ""
+        self.loaded = True
+
+    async def _load_top(self, offset: int) -> None:
+        top, _papers, total = await in_session(
+            lambda session: ranked_stories(session=session, now=utcnow(), limit=PAGE_SIZE, offset=offset))
+        self.stories = [story_card(v) for v in top]
+        self.articles, self.sources = [], []
+        self.prev_href = news_href(page=self.page - 1, view="top") if self.page > 1 else ""
+        self.next_href = news_href(page=self.page + 1, view="top") if total > offset + PAGE_SIZE else ""
         self.loaded = True
 
     @rx.event
