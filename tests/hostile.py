@@ -15,8 +15,11 @@ from collections.abc import Iterator
 GUARD_SECONDS = 20.0
 
 
-class TookTooLong(AssertionError):
-    """The guarded call ran past its guard: the rule behind it is not linear in its input."""
+class TookTooLong(BaseException):
+    """The guarded call ran past its guard: the rule behind it is not linear in its input.
+
+    A BaseException, so that code catching `Exception` around a slow step (to keep what it found) cannot
+    swallow the verdict."""
 
 
 @contextlib.contextmanager

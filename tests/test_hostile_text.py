@@ -54,9 +54,8 @@ def test_parse_feed_finishes_on_repeated_markup(unit: str) -> None:
 
 @UNITS
 def test_feed_discovery_reads_any_page_in_one_pass(unit: str) -> None:
-    page = repeated(unit, 200_000) + '<link rel="alternate" type="application/rss+xml" href="/feed.xml">'
     with finishes_within(what=f"find_feed_links on {unit!r} × n"):
-        find_feed_links(page, base_url="https://site.example/")
+        find_feed_links(repeated(unit, 200_000), base_url="https://site.example/")
 
 
 def test_feed_discovery_still_finds_announcements_after_hostile_markup() -> None:
@@ -83,7 +82,7 @@ def test_cleaning_and_text_extraction_finish_on_repeated_markup(unit: str) -> No
 
 def test_a_run_of_open_brackets_becomes_plain_text_in_one_pass() -> None:
     with finishes_within(what="plain_text on 200 KB of '<'"):
-        assert len(plain_text("<" * 200_000 + "b>x", limit=10)) <= 10
+        assert len(plain_text("<" * 200_000 + "x", limit=10)) <= 10  # no ">": every "<" once scanned to the end
     assert plain_text("<p>a</p><p>b <a href='/x'>c</a></p>") == "a b c"
 
 
