@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +20,9 @@ import feedparser
 
 from .clean import html_to_text
 
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.IGNORECASE | re.DOTALL)
+HTML_SNIFF_BYTES = 2048  # an HTML page says so in its first lines; a feed never needs more to be told apart
+_HTML_OPENINGS = (b"<html", b"<head", b"<body")
+_ASCII_SPACE = b" \t\n\r\x0b\x0c"
 
 
 class NotAFeed(Exception):
@@ -84,9 +85,39 @@ def _is_html(detail: Any) -> bool:
     return "html" in kind
 
 
+def _after_space(data: bytes, position: int) -> int:
+    while position < len(data) and data[position] in _ASCII_SPACE:
+        position += 1
+    return position
+
+
+def _starts_like_html(head: bytes) -> bool:
+    """Whether `head`, after blank space and comments, opens with a doctype, `<html>`, `<head>` or `<body>`.
+
+    A plain scan, one pass: a regular expression for "comments, then a tag" (`(<!--.*?-->\\s*)*`) backtracks
+    exponentially on a run of comment-like fragments that never reaches the tag, and a few hundred bytes
+    of them froze the refresh.
+    """
+    lowered = head.lower()
+    position = 0
+    while True:
+        position = _after_space(lowered, position)
+        if not lowered.startswith(b"<!--", position):
+            break
+        end = lowered.find(b"-->", position + 4)
+        if end < 0:
+            return False
+        position = end + 3
+    if lowered.startswith(b"<!doctype", position):
+        after = _after_space(lowered, position + 9)
+        return after > position + 9 and lowered.startswith(b"html", after)
+    return lowered.startswith(_HTML_OPENINGS, position)
+
+
 def looks_like_html(content: bytes, content_type: str = "") -> bool:
-    head = content[:2048]
-    if _HTML_START.match(head):
+    """An HTML page rather than a feed: it opens like one, or is served as HTML without a feed's root element."""
+    head = content[:HTML_SNIFF_BYTES]
+    if _starts_like_html(head):
         return True
     return "html" in content_type.lower() and b"<rss" not in head and b"<feed" not in head and b"<rdf" not in head
 
