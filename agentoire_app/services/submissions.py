@@ -33,7 +33,7 @@ RATE_WINDOW = timedelta(hours=1)
 SUBMIT_ACTION = "submit"
 FORM_ERROR = "form"  # key for a problem that belongs to no one field (the rate limit)
 
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&#?[a-zA-Z0-9]+;|javascript:", re.IGNORECASE)
+_MARKUP = re.compile(r"<\s*(?:/\s*)?[a-zA-Z!?]|&#?[a-zA-Z0-9]+;|javascript:", re.IGNORECASE)
 
 UrlCheck = Callable[[str], "str | None"]
 
