@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
 from .clock import to_stored, utcnow
+from .live import CandidateEvidence, ToolCandidate, ToolCheck, ToolFact
 from .news import Article, ArticleTool, RemovedArticle, Source
 from .ops import Attempt, Lease
 from .tools import Category, Submission, Tool
@@ -9,12 +10,16 @@ __all__ = [
     "Article",
     "ArticleTool",
     "Attempt",
+    "CandidateEvidence",
     "Category",
     "Lease",
     "RemovedArticle",
     "Source",
     "Submission",
     "Tool",
+    "ToolCandidate",
+    "ToolCheck",
+    "ToolFact",
     "to_stored",
     "utcnow",
 ]
