@@ -17,6 +17,7 @@ import pytest
 from directory_seed import categories, tool
 from feedserver import FeedServer, running_server
 from sqlmodel import Session, select
+from test_directory_moderation import moderate_state
 
 from agentoire_app.db import session_scope
 from agentoire_app.discovery.store import discover_in_articles_since
@@ -134,3 +135,22 @@ def test_the_cli_prints_the_contract_shape(found: Session, db_url: str) -> None:
     assert {k: row[k] for k in ("stars", "latest_version", "latest_release_at", "archived", "link_status",
                                 "checked_at")} == dict.fromkeys(("stars", "latest_version", "latest_release_at",
                                                                  "archived", "link_status", "checked_at"))
+
+
+def test_the_moderation_screen_shows_candidates_beside_submissions_and_decides(
+        found: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENTOIRE_ADMIN_TOKEN", "correct horse battery staple")
+    state = moderate_state()
+    state.sign_in({"token": "wrong token, long enough to be one"})
+    assert state.found == []
+    state.sign_in({"token": "correct horse battery staple"})
+    names = {row["name"]: row for row in state.found}
+    assert {"Claude Reflect", "Traceformer"} <= set(names)
+    assert names["Claude Reflect"]["sentence"].startswith("Show HN: Claude Reflect")
+    state.approve_found(names["Claude Reflect"]["id"])
+    assert state.message.startswith("Approved: Claude Reflect is listed at /tools/claude-reflect")
+    state.merge_found({"candidate": names["Traceformer"]["id"], "into": "vibesbench"})
+    assert state.message.startswith("Merged into Vibesbench")
+    state.reject_found(names["Traceformer"]["id"])
+    assert "already merged" in state.message
+    assert "Claude Reflect" not in {row["name"] for row in state.found}

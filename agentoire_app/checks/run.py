@@ -279,3 +279,19 @@ async def check_tools_under_lease(*, db_url: str | None = None, apis: CheckApis 
                                  progress=progress)
     finally:
         await asyncio.to_thread(leases.release, leases.REFRESH_LEASE, holder, db_url=db_url)
+
+
+async def check_tools_in_loop() -> None:
+    """The refresh loop's one call after each refresh: a round of whatever checks are due, never raising.
+
+    Each tool falls due once a day, so most rounds read little; errors are logged and the loop goes on.
+    """
+    try:
+        report = await check_tools_under_lease()
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("tool checks: this round failed")
+        return
+    if report.checked or report.failed:
+        log.info("tool checks: %s", report.to_json())

@@ -10,6 +10,13 @@ import anyio
 import reflex as rx
 
 from ..db import session_scope
+from ..services.candidates import (
+    CandidateView,
+    approve_candidate,
+    list_candidates,
+    merge_candidate,
+    reject_candidate,
+)
 from ..services.moderation import (
     ModerationError,
     approve_submission,
@@ -77,12 +84,22 @@ class SubmitState(rx.State):
                 self.errors, self.values = {}, dict.fromkeys(FIELDS, "")
 
 
+def found_row(view: CandidateView) -> dict[str, str]:
+    """A candidate as the moderation page shows it: what, where, how often, and the first evidence."""
+    c = view.candidate
+    slug, title, sentence = view.evidence[0] if view.evidence else ("", "", "")
+    return {"id": str(c.id), "name": c.name, "url": c.url, "kind": c.kind, "category": c.category,
+            "mentions": str(c.mentions), "first_seen": long_date(c.first_seen), "sentence": sentence,
+            "article_slug": slug, "article_title": title}
+
+
 class ModerateState(rx.State):
     enabled: bool = False
     _token: str = ""  # backend-only: never sent to the browser
     authorized: bool = False
     message: str = ""
     pending: list[dict[str, str]] = rx.field(default_factory=list)
+    found: list[dict[str, str]] = rx.field(default_factory=list)  # tools found in the news
 
     @rx.event
     def load(self) -> None:
@@ -98,7 +115,7 @@ class ModerateState(rx.State):
         self.enabled = moderation_enabled(admin_token)
         self.authorized = token_matches(self._token, admin_token)
         if not self.authorized:
-            self.pending = []
+            self.pending, self.found = [], []
         return self.authorized
 
     def _refresh(self) -> None:
@@ -112,6 +129,8 @@ class ModerateState(rx.State):
              "created": long_date(s.created_at)}
             for s in rows
         ]
+        with session_scope() as session:
+            self.found = [found_row(view) for view in list_candidates(session=session)]
 
     @rx.event
     def sign_in(self, form_data: dict[str, str]) -> None:
@@ -126,11 +145,11 @@ class ModerateState(rx.State):
         if accepted:
             self._refresh()
         else:
-            self.authorized, self.pending = False, []
+            self.authorized, self.pending, self.found = False, [], []
 
     @rx.event
     def sign_out(self) -> None:
-        self._token, self.authorized, self.pending, self.message = "", False, [], ""
+        self._token, self.authorized, self.pending, self.found, self.message = "", False, [], [], ""
 
     def _decide(self, submission_id: str, approve: bool) -> None:
         if not self._check():
@@ -155,3 +174,35 @@ class ModerateState(rx.State):
     @rx.event
     def reject(self, submission_id: str) -> None:
         self._decide(submission_id, False)
+
+    def _decide_found(self, candidate_id: str, decision: str, into: str = "") -> None:
+        if not self._check():
+            self.message = "Sign in with the moderator's token first."
+            return
+        try:
+            with session_scope() as session:
+                if decision == "approve":
+                    tool = approve_candidate(int(candidate_id), session=session)
+                    self.message = f"Approved: {tool.name} is listed at /tools/{tool.slug}."
+                elif decision == "merge":
+                    tool = merge_candidate(int(candidate_id), into, session=session)
+                    self.message = f"Merged into {tool.name}: its news now counts for /tools/{tool.slug}."
+                else:
+                    row = reject_candidate(int(candidate_id), session=session)
+                    self.message = f"Rejected: {row.name} will not be proposed again."
+        except (ModerationError, ValueError) as exc:
+            self.message = str(exc)
+        self._refresh()
+
+    @rx.event
+    def approve_found(self, candidate_id: str) -> None:
+        self._decide_found(candidate_id, "approve")
+
+    @rx.event
+    def reject_found(self, candidate_id: str) -> None:
+        self._decide_found(candidate_id, "reject")
+
+    @rx.event
+    def merge_found(self, form_data: dict[str, str]) -> None:
+        """The merge form sends the candidate's id and the slug of the listed tool it is."""
+        self._decide_found(str(form_data.get("candidate", "")), "merge", str(form_data.get("into", ""))[:120])
