@@ -165,8 +165,6 @@ def _due(session: Session, now: datetime, limit: int) -> list[tuple[ToolCheck, T
 
 
 def _store(session: Session, check: ToolCheck, tool: Tool, reading: Reading, now: datetime) -> None:
-    if reading.outcome == "deferred":
-        return
     if reading.outcome == "failed":
         check.error_count += 1
         check.last_error = reading.error[:500]
@@ -234,7 +232,8 @@ async def check_round(*, apis: CheckApis, db_url: str | None = None, clock: Cloc
     def write() -> None:
         with session_scope(db_url) as session:
             for (check, tool), reading in zip(due, readings, strict=True):
-                _store(session, session.merge(check), session.merge(tool), reading, to_stored(clock()))
+                if reading.outcome != "deferred":  # a deferred check stays due as it is: nothing to write
+                    _store(session, session.merge(check), session.merge(tool), reading, to_stored(clock()))
             session.commit()
 
     await asyncio.to_thread(write)

@@ -170,9 +170,8 @@ def _launch(title: str, url: str, links: list[tuple[str, str]]) -> tuple[str, st
 
 def extract_candidates(*, title: str, url: str, content_html: str, summary: str = "") -> list[Found]:
     """Every tool `title`/`url`/`content_html` point at, once each, in order of appearance."""
-    links = _links(content_html)
-    text = html_to_text(content_html) or html_to_text(summary)
-    sentences = _sentences(text)
+    links = _links(content_html) if "<a" in content_html else []
+    sentences: list[str] | None = None  # the text is cut into sentences only when a link needs its sentence
     own_site = site_key(url) if url else ""
     found: dict[str, Found] = {}
     launch = _launch(title, url, links)
@@ -188,7 +187,12 @@ def extract_candidates(*, title: str, url: str, content_html: str, summary: str 
         key, category, name, canonical = kind
         if href == url and show:  # "Show HN: Claude Reflect – …" linking its repository: the title names it
             name = _clean_name(show.group("name")) or name
-        sentence = _cut(title) if href == url else _sentence_with([anchor, name], sentences, title)
+        if href == url:
+            sentence = _cut(title)
+        else:
+            if sentences is None:
+                sentences = _sentences(html_to_text(content_html) or html_to_text(summary))
+            sentence = _sentence_with([anchor, name], sentences, title)
         found[key] = Found(key, category, _clean_name(name), canonical, sentence)
     if launch is not None and own_site and f"site:{own_site}" in found and launch[1] != url:
         found.pop(f"site:{own_site}")  # an outlet's own site is not the tool's homepage

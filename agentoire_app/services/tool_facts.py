@@ -108,3 +108,57 @@ def facts_public(summary: FactSummary | None) -> dict[str, object]:
     s = summary or FactSummary()
     return {"stars": s.stars, "latest_version": s.latest_version, "latest_release_at": s.latest_release_at,
             "archived": s.archived, "link_status": s.link_status, "checked_at": s.checked_at}
+
+
+def _count(value: int) -> str:
+    """95300 → "95.3k", 1_200_000 → "1.2M": the way people say star counts."""
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
+    if value >= 1000:
+        return f"{value / 1000:.1f}k".replace(".0k", "k")
+    return str(value)
+
+
+def _ago(when: datetime, now: datetime) -> str:
+    days = max(0, (to_stored(now) - to_stored(when)).days)
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        return f"{days} days ago"
+    return f"{days // 30} months ago" if days < 730 else f"{days // 365} years ago"
+
+
+def stats_line(summary: FactSummary, now: datetime | None = None) -> str:
+    """"★ 95.3k · v0.3.1 released 12 days ago · active": what a practitioner asks first, in one line."""
+    now = now or utcnow()
+    parts: list[str] = []
+    if summary.stars is not None:
+        parts.append(f"★ {_count(summary.stars)}")
+    if summary.downloads is not None:
+        parts.append(f"{_count(summary.downloads)} downloads")
+    if summary.latest_version:
+        released = f" released {_ago(summary.latest_release_at, now)}" if summary.latest_release_at else ""
+        parts.append(f"{summary.latest_version}{released}")
+    activity = summary.activity(now)
+    if activity:
+        parts.append(activity)
+    return " · ".join(parts)
+
+
+def warnings(summary: FactSummary, now: datetime | None = None) -> list[str]:
+    """What a reader should know before choosing: archived, stale, a dead or moved link (never hidden)."""
+    found = []
+    activity = summary.activity(now)
+    if activity == "archived":
+        found.append("archived by its maintainers: read-only, no new releases")
+    elif activity == "stale":
+        found.append(f"stale: no push or release for more than {QUIET_DAYS} days")
+    if summary.link_status == "dead":
+        found.append("dead link: the homepage or repository answered 404/410")
+    elif summary.link_status == "unreachable":
+        found.append("unreachable: the site did not answer (domain gone?)")
+    elif summary.link_status == "moved" and summary.moved_to:
+        found.append(f"moved to {summary.moved_to}")
+    return found
