@@ -8,6 +8,7 @@ import reflex as rx
 
 from ..db import session_scope
 from ..services.search import search_tools
+from ..services.tool_facts import latest_facts, stats_line, warnings
 from ..services.tools import get_tools, mention_count
 from ._format import long_date
 from .tools_detail import listing_source
@@ -32,6 +33,7 @@ class ToolsCompareState(rx.State):
         wanted = [s.strip() for s in str(raw if isinstance(raw, str) else ",".join(raw)).split(",") if s.strip()]
         with session_scope() as session:
             tools = get_tools(wanted[:MAX_COMPARED], session=session)
+            facts = latest_facts([t.id for t in tools if t.id is not None], session=session)
             self.columns = []
             for t in tools:
                 source, _url = listing_source(t.source)
@@ -41,6 +43,8 @@ class ToolsCompareState(rx.State):
                     "license": t.license or ("open source" if t.open_source else "—"),
                     "homepage": t.homepage, "repository": t.repository or "—",
                     "added": long_date(t.added_at), "checked": long_date(t.checked_at) or "—",
+                    "repo_stats": (stats_line(facts[t.id]) or "—") if t.id in facts else "not read yet",
+                    "flags": "; ".join(warnings(facts[t.id])) if t.id in facts else "—",
                     "source": source, "mentions": str(mention_count(t.id or 0, session=session)),
                 })
         self.slugs = [c["slug"] for c in self.columns]
