@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ..catalog.mapping import keyword_category
@@ -59,27 +60,36 @@ def record_candidates(articles: Iterable[Article], *, session: Session, now: dat
         rows.update({c.key: c for c in session.exec(select(ToolCandidate).where(col(ToolCandidate.key).in_(chunk)))})
     created = 0
     for article, found in finds:
-        row = rows.get(found.key)
-        if row is None:
-            row = ToolCandidate(key=found.key[:300], name=found.name or found.key, url=found.url[:1000],
-                                kind=found.kind, category=keyword_category(f"{found.name} {article.title} "
-                                                                            f"{found.sentence}"),
-                                first_seen=now, last_seen=now)
-            session.add(row)
-            session.flush()
-            rows[found.key] = row
+        if found.key not in rows:
+            rows[found.key] = ToolCandidate(
+                key=found.key[:300], name=found.name or found.key, url=found.url[:1000], kind=found.kind,
+                category=keyword_category(f"{found.name} {article.title} {found.sentence}"),
+                first_seen=now, last_seen=now)
+            session.add(rows[found.key])
             created += 1
-        if row.status == "rejected" or row.id is None or article.id is None:
+    session.flush()
+    # Evidence already recorded, read in bulk: one query per chunk, not one per find.
+    seen: set[tuple[int, int]] = set()
+    ids = sorted({row.id for row in rows.values() if row.id is not None})
+    article_ids = {a.id for a, _ in finds}
+    for i in range(0, len(ids), _CHUNK):
+        seen.update((c, a) for c, a in session.exec(
+            select(CandidateEvidence.candidate_id, CandidateEvidence.article_id)
+            .where(col(CandidateEvidence.candidate_id).in_(ids[i:i + _CHUNK]))).all() if a in article_ids)
+    evidence = []
+    for article, found in finds:
+        row = rows[found.key]
+        if row.status == "rejected" or row.id is None or article.id is None or (row.id, article.id) in seen:
             continue
-        if session.get(CandidateEvidence, (row.id, article.id)) is not None:
-            continue
-        session.add(CandidateEvidence(candidate_id=row.id, article_id=article.id, sentence=found.sentence[:500],
-                                      seen_at=now))
+        seen.add((row.id, article.id))
+        evidence.append({"candidate_id": row.id, "article_id": article.id, "sentence": found.sentence[:500],
+                         "seen_at": now})
         row.mentions += 1
         row.last_seen = now
         if row.tool_id is not None:
             session.merge(ArticleTool(article_id=article.id, tool_id=row.tool_id))
-        session.add(row)
+    if evidence:
+        session.connection().execute(sa.insert(CandidateEvidence.__table__), evidence)  # type: ignore[attr-defined]
     session.commit()
     return created
 
