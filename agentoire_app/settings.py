@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,6 +80,42 @@ def admin_token_problem(token: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class CheckApis:
+    """Where the tool checks read each tool's public facts; tests point these at loopback servers."""
+
+    github: str = "https://api.github.com"
+    pypi: str = "https://pypi.org"
+    npm: str = "https://registry.npmjs.org"
+    npm_downloads: str = "https://api.npmjs.org"
+    huggingface: str = "https://huggingface.co"
+    github_token: str | None = None
+
+
+def _api_url_env(name: str, default: str) -> str:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def check_apis_env() -> CheckApis:
+    """`AGENTOIRE_GITHUB_API_URL`, `AGENTOIRE_PYPI_URL`, `AGENTOIRE_NPM_URL` (and its downloads API,
+    `AGENTOIRE_NPM_DOWNLOADS_URL`), `AGENTOIRE_HF_API_URL`, and the optional `GITHUB_TOKEN`."""
+    d = CheckApis()
+    return CheckApis(
+        github=_api_url_env("AGENTOIRE_GITHUB_API_URL", d.github),
+        pypi=_api_url_env("AGENTOIRE_PYPI_URL", d.pypi),
+        npm=_api_url_env("AGENTOIRE_NPM_URL", d.npm),
+        npm_downloads=_api_url_env("AGENTOIRE_NPM_DOWNLOADS_URL", d.npm_downloads),
+        huggingface=_api_url_env("AGENTOIRE_HF_API_URL", d.huggingface),
+        github_token=os.environ.get("GITHUB_TOKEN", "").strip() or None,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """What the environment says, with the contract's defaults."""
 
@@ -93,6 +129,7 @@ class Settings:
     max_body_bytes: int
     base_url: str
     trusted_proxies: tuple[ProxyNetwork, ...] = ()
+    check_apis: CheckApis = field(default_factory=lambda: CheckApis())
 
     @property
     def is_sqlite(self) -> bool:
@@ -118,4 +155,5 @@ def get_settings() -> Settings:
         max_body_bytes=_int_env("AGENTOIRE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024),
         base_url=_base_url_env(port),
         trusted_proxies=_trusted_proxies_env(),
+        check_apis=check_apis_env(),
     )

@@ -7,7 +7,7 @@ import pytest
 
 from agentoire_app.pages import PAGE_MODULES, all_pages
 
-CONTRACT_ROUTES = {"/", "/news", "/news/[slug]", "/tools", "/tools/[slug]"}
+CONTRACT_ROUTES = {"/", "/news", "/news/[slug]", "/tools", "/tools/[slug]", "/trends"}
 
 
 def test_every_contract_page_is_declared_once() -> None:
@@ -85,3 +85,12 @@ def test_news_empty_state_names_each_sources_state_and_reason() -> None:
                        "reason": "the feed answered 503"}
     assert _source_state(Source(url="https://c.example/feed", last_status="ok"))["state"] == "ok"
     assert _source_state(Source(url="https://d.example/feed", retired=True))["state"] == "retired"
+
+
+def test_the_tool_page_and_trends_carry_their_chart_hooks_and_tables() -> None:
+    for route, hooks in (("/tools/[slug]", ("tool-trend", "tool-repo-stats")),
+                         ("/trends", ("trends-volume", "trends-new-tools", "trends-rising"))):
+        rendered = str(next(s for s in all_pages() if s.route == route).component().render())
+        for hook in hooks:
+            assert f'"{hook}"' in rendered, (route, hook)
+        assert "the numbers as a table" in rendered  # every chart has its text alternative

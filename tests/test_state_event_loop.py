@@ -72,6 +72,10 @@ DB_HANDLERS: dict[str, Case] = {
     "ModerateState.reject": Case(url="/moderate", preset=SIGNED_IN,
                                  args=lambda s: {"submission_id": str(s.pending_ids[1])}),
     "ModerateState.sign_in": Case(url="/moderate", args=lambda _s: {"form_data": {"token": ADMIN_TOKEN}}),
+    "ModerateState.approve_found": Case(url="/moderate", preset=SIGNED_IN, args=lambda _s: {"candidate_id": "1"}),
+    "ModerateState.reject_found": Case(url="/moderate", preset=SIGNED_IN, args=lambda _s: {"candidate_id": "1"}),
+    "ModerateState.merge_found": Case(url="/moderate", preset=SIGNED_IN,
+                                      args=lambda _s: {"form_data": {"candidate": "1", "into": "x"}}),
     "NewsState.load": Case(url="/news"),
     "NewsState.refresh_live": Case(url="/news", preset={"loaded": True}),
     "PaletteState.search": Case(preset={"query": "agent"}),
@@ -83,6 +87,7 @@ DB_HANDLERS: dict[str, Case] = {
     "ToolsCompareState.find": Case(url="/compare", args=lambda _s: {"value": "agent"}),
     "ToolsCompareState.load": Case(url="/compare?tools={tool},{other_tool}"),
     "ToolsListState.load": Case(url="/tools?q=agent"),
+    "TrendsState.load": Case(url="/trends"),
 }
 
 # Handlers that only set state or navigate, with arguments that exercise them.

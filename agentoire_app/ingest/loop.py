@@ -13,6 +13,7 @@ import asyncio
 import logging
 import random
 
+from ..checks.run import check_tools_in_loop
 from ..settings import get_settings
 from .refresh import refresh_sources
 
@@ -50,6 +51,7 @@ async def refresh_loop() -> None:
             except Exception:
                 log.exception("refresh loop: this round failed; trying again in %.0f s", delay)
                 continue
+            await check_tools_in_loop()  # the tool checks ride the same rhythm; each tool falls due daily
             if report.skipped:
                 log.debug("refresh loop: %s", report.skipped)
             else:

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from ..db import session_scope
+from ..discovery.store import discover_candidates
 from ..models import Category, Source, Tool, to_stored, utcnow
 from ..settings import get_settings
 from ..stories.place import place_new_articles
@@ -428,6 +429,8 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
         finally:
             parsers.close()
         report = RefreshReport(feeds=list(outcomes))
+        if report.new:  # tools found in the news: the stories this refresh stored carry its `now`
+            await asyncio.to_thread(discover_candidates, db_url, now)
     finally:
         await writer.close()
         if own_fetcher:

@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
 from .clock import to_stored, utcnow
+from .live import CandidateEvidence, ToolCandidate, ToolCheck, ToolFact
 from .news import Article, ArticleTool, RemovedArticle, Source
 from .ops import Attempt, Lease
 from .stories import Story
@@ -10,6 +11,7 @@ __all__ = [
     "Article",
     "ArticleTool",
     "Attempt",
+    "CandidateEvidence",
     "Category",
     "Lease",
     "RemovedArticle",
@@ -17,6 +19,9 @@ __all__ = [
     "Story",
     "Submission",
     "Tool",
+    "ToolCandidate",
+    "ToolCheck",
+    "ToolFact",
     "to_stored",
     "utcnow",
 ]

@@ -22,7 +22,7 @@ from typing import Any
 import reflex as rx
 
 # Modules that declare pages, imported in this order by `all_pages()`.
-PAGE_MODULES: tuple[str, ...] = ("home", "news", "article", "tools", "tool", "compare", "submit", "moderate", "sources",
+PAGE_MODULES: tuple[str, ...] = ("home", "news", "article", "tools", "tool", "compare", "submit", "moderate", "sources", "trends",
                                   "not_found")
 
 SITE_NAME = "agentoire"

@@ -12,7 +12,8 @@ from . import page
 S = ToolsCompareState
 ROWS = (("tagline", "tagline"), ("category", "category"), ("tags", "tags"), ("pricing", "pricing"),
         ("licence", "license"), ("repository", "repository"), ("listed", "added"), ("listed from", "source"),
-        ("last checked", "checked"), ("in the news", "mentions"))
+        ("at the source", "repo_stats"), ("notes", "flags"), ("last checked", "checked"),
+        ("in the news", "mentions"))
 
 
 def _picker() -> rx.Component:

@@ -1,4 +1,5 @@
-"""`/moderate`: the moderator approves or rejects submissions. Off unless AGENTOIRE_ADMIN_TOKEN is set (and
+"""`/moderate`: the moderator approves or rejects submissions, and the tools found in the news (approve,
+reject, merge into a listed tool). Off unless AGENTOIRE_ADMIN_TOKEN is set (and
 long enough)."""
 
 from __future__ import annotations
@@ -59,6 +60,48 @@ def _submission(item: rx.Var) -> rx.Component:
     )
 
 
+def _found(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(rx.el.span(item["name"], class_name="ag-row-title"), rx.el.span(item["kind"], class_name="ag-tag"),
+                  rx.el.span(item["category"], class_name="ag-tag"),
+                  rx.el.span(item["mentions"], " mentions · first seen ", item["first_seen"], class_name="ag-meta"),
+                  class_name="ag-row-head"),
+        rx.el.p(item["url"], class_name="ag-meta ag-url"),
+        rx.cond(item["sentence"] != "", rx.el.blockquote(item["sentence"], class_name="ag-row-text")),
+        rx.cond(item["article_slug"] != "",
+                rx.el.p("in ", link(item["article_title"], href="/news/" + item["article_slug"].to(str), inline=True),
+                        class_name="ag-meta")),
+        rx.el.div(
+            rx.el.button("approve", type="button", on_click=S.approve_found(item["id"]), class_name="ag-button",
+                         data_testid="candidate-approve"),
+            rx.el.button("reject", type="button", on_click=S.reject_found(item["id"]),
+                         class_name="ag-button ag-button-quiet", data_testid="candidate-reject"),
+            rx.el.form(
+                rx.el.input(type="hidden", name="candidate", value=item["id"]),
+                rx.el.label(rx.el.span("merge into (tool slug)", class_name="ag-field-label"),
+                            rx.el.input(name="into", class_name="ag-input", auto_complete="off"),
+                            class_name="ag-field-control"),
+                rx.el.button("merge", type="submit", class_name="ag-button ag-button-quiet",
+                             data_testid="candidate-merge"),
+                on_submit=S.merge_found, reset_on_submit=True, class_name="ag-form",
+            ),
+            class_name="ag-form-actions",
+        ),
+        data_testid="candidate-item",
+        class_name="ag-row",
+    )
+
+
+def _candidates() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("Found in the news", class_name="ag-h2"),
+        rx.el.p(S.found.length(), " tools the news points at that the directory does not list", class_name="ag-meta"),
+        rx.cond(S.found.length() > 0, rx.el.ul(rx.foreach(S.found, _found), class_name="ag-list"),
+                rx.el.p("Nothing new in the news.", class_name="ag-muted")),
+        data_testid="moderate-candidates",
+    )
+
+
 def _queue() -> rx.Component:
     return rx.el.section(
         rx.el.p(S.pending.length(), " waiting · ",
@@ -66,6 +109,7 @@ def _queue() -> rx.Component:
                 class_name="ag-meta"),
         rx.cond(S.pending.length() > 0, rx.el.ul(rx.foreach(S.pending, _submission), class_name="ag-list"),
                 rx.el.p("The queue is empty.", class_name="ag-muted")),
+        _candidates(),
         data_testid="moderate-queue",
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..components import layout, link, loading, not_found
+from ..components.charts import bar_chart_with_table
 from ..components.filters import directory_styles
 from ..state.tools_detail import ToolDetailState
 from . import page
@@ -34,6 +35,11 @@ def _facts() -> rx.Component:
               rx.cond(S.source_url != "", rx.el.a(S.source_name, href=S.source_url, rel="noopener",
                                                   class_name="ag-link"), S.source_name),
               data_testid="tool-source"),
+        rx.cond(S.repo_stats != "", _fact(
+            "at the source", S.repo_stats, " · read ", rx.el.time(S.stats_read, date_time=S.stats_read_iso),
+            data_testid="tool-repo-stats")),
+        rx.cond(S.flags.length() > 0, _fact("note", rx.foreach(S.flags, lambda f: rx.el.p(f, class_name="ag-warn")),
+                                            data_testid="tool-flags")),
         _fact("last checked", rx.cond(S.checked != "", rx.el.time(S.checked, date_time=S.checked_iso),
                                       rx.el.span("not yet re-checked", class_name="ag-muted"))),
         _fact("in the news", S.mentions, rx.cond(S.mentions == 1, " story", " stories")),
@@ -79,6 +85,12 @@ def _tool() -> rx.Component:
                     rx.el.ul(rx.foreach(S.alternatives, _alternative), class_name="ag-list", data_list="tools"),
                     rx.el.p("Nothing close in the directory yet.", class_name="ag-muted")),
             data_testid="tool-alternatives",
+        ),
+        rx.el.section(
+            rx.el.h2("mentions, last 30 days", class_name="ag-h2"),
+            bar_chart_with_table(S.trend, x_key="day", y_key="mentions", x_label="day", y_label="stories",
+                                 summary=S.trend_total.to_string() + " stories mentioned it in the last 30 days",
+                                 testid="tool-trend"),
         ),
         rx.el.section(
             rx.el.h2("in the news", class_name="ag-h2"),

@@ -43,7 +43,7 @@ def _pending(submission_id: int, *, session: Session) -> Submission:
     return row
 
 
-def _free_slug(name: str, *, session: Session) -> str:
+def free_tool_slug(name: str, *, session: Session) -> str:
     base = slugify(name) or "tool"
     slug, n = base, 2
     while session.exec(select(Tool.id).where(Tool.slug == slug)).first() is not None:
@@ -56,7 +56,7 @@ def approve_submission(submission_id: int, *, session: Session, now: datetime | 
     now = now or utcnow()
     row = _pending(submission_id, session=session)
     category = row.category if session.get(Category, row.category) else "other"
-    tool = Tool(slug=_free_slug(row.name, session=session), name=row.name, tagline=row.tagline,
+    tool = Tool(slug=free_tool_slug(row.name, session=session), name=row.name, tagline=row.tagline,
                 description=row.description, homepage=row.homepage, repository=row.repository,
                 domain=domain_of(row.homepage), category=category, tags=[], source="submission",
                 open_source=bool(row.repository), added_at=now, updated_at=now, checked_at=now)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from ..models import Article, ArticleTool, Category, Source, Tool, utcnow
 from .sources import public_source_name, url_is_publishable
+from .tool_facts import FactSummary, facts_public
 
 SORTS = ("relevance", "newest", "name", "mentions")
 PRICINGS = ("free", "freemium", "paid", "open-source", "unknown")
@@ -48,8 +49,9 @@ def list_categories(*, session: Session) -> Sequence[Category]:
     return session.exec(select(Category).order_by(col(Category.position), col(Category.name))).all()
 
 
-def tool_public(tool: Tool) -> dict[str, object]:
-    """The contract's public shape of a tool (`agentoire tools list --json`, `/api/tools`)."""
+def tool_public(tool: Tool, facts: FactSummary | None = None) -> dict[str, object]:
+    """The contract's public shape of a tool (`agentoire tools list --json`, `/api/tools`), with what the
+    tool checks last read (`facts`; all null until read)."""
     return {
         "slug": tool.slug,
         "name": tool.name,
@@ -62,6 +64,7 @@ def tool_public(tool: Tool) -> dict[str, object]:
         "open_source": tool.open_source,
         "added_at": tool.added_at,
         "source": tool.source,
+        **facts_public(facts),
     }
 
 

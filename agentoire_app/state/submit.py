@@ -12,6 +12,13 @@ import reflex as rx
 from sqlmodel import Session
 
 from ..concurrency import in_session
+from ..services.candidates import (
+    CandidateView,
+    approve_candidate,
+    list_candidates,
+    merge_candidate,
+    reject_candidate,
+)
 from ..services.moderation import (
     ModerationError,
     approve_submission,
@@ -92,12 +99,34 @@ def _decide_in_db(submission_id: int, approve: bool, session: Session) -> str:
     return f"Rejected: {row.name}."
 
 
+def _decide_found_in_db(candidate_id: int, decision: str, into: str, session: Session) -> str:
+    """Approve, merge or reject one candidate found in the news; the moderator's confirmation line."""
+    if decision == "approve":
+        tool = approve_candidate(candidate_id, session=session)
+        return f"Approved: {tool.name} is listed at /tools/{tool.slug}."
+    if decision == "merge":
+        tool = merge_candidate(candidate_id, into, session=session)
+        return f"Merged into {tool.name}: its news now counts for /tools/{tool.slug}."
+    row = reject_candidate(candidate_id, session=session)
+    return f"Rejected: {row.name} will not be proposed again."
+
+
+def found_row(view: CandidateView) -> dict[str, str]:
+    """A candidate as the moderation page shows it: what, where, how often, and the first evidence."""
+    c = view.candidate
+    slug, title, sentence = view.evidence[0] if view.evidence else ("", "", "")
+    return {"id": str(c.id), "name": c.name, "url": c.url, "kind": c.kind, "category": c.category,
+            "mentions": str(c.mentions), "first_seen": long_date(c.first_seen), "sentence": sentence,
+            "article_slug": slug, "article_title": title}
+
+
 class ModerateState(rx.State):
     enabled: bool = False
     _token: str = ""  # backend-only: never sent to the browser
     authorized: bool = False
     message: str = ""
     pending: list[dict[str, str]] = rx.field(default_factory=list)
+    found: list[dict[str, str]] = rx.field(default_factory=list)  # tools found in the news
 
     @rx.event
     async def load(self) -> None:
@@ -113,13 +142,14 @@ class ModerateState(rx.State):
         self.enabled = moderation_enabled(admin_token)
         self.authorized = token_matches(self._token, admin_token)
         if not self.authorized:
-            self.pending = []
+            self.pending, self.found = [], []
         return self.authorized
 
     async def _refresh(self) -> None:
         if not self._check():
             return
         self.pending = await in_session(_pending_rows)
+        self.found = await in_session(lambda session: [found_row(v) for v in list_candidates(session=session)])
 
     @rx.event
     async def sign_in(self, form_data: dict[str, str]) -> None:
@@ -134,11 +164,11 @@ class ModerateState(rx.State):
         if accepted:
             await self._refresh()
         else:
-            self.authorized, self.pending = False, []
+            self.authorized, self.pending, self.found = False, [], []
 
     @rx.event
     def sign_out(self) -> None:
-        self._token, self.authorized, self.pending, self.message = "", False, [], ""
+        self._token, self.authorized, self.pending, self.found, self.message = "", False, [], [], ""
 
     async def _decide(self, submission_id: str, approve: bool) -> None:
         if not self._check():
@@ -157,3 +187,27 @@ class ModerateState(rx.State):
     @rx.event
     async def reject(self, submission_id: str) -> None:
         await self._decide(submission_id, False)
+
+    async def _decide_found(self, candidate_id: str, decision: str, into: str = "") -> None:
+        if not self._check():
+            self.message = "Sign in with the moderator's token first."
+            return
+        try:
+            self.message = await in_session(partial(_decide_found_in_db, int(candidate_id), decision, into))
+        except (ModerationError, ValueError) as exc:
+            self.message = str(exc)
+        await self._refresh()
+
+    @rx.event
+    async def approve_found(self, candidate_id: str) -> None:
+        await self._decide_found(candidate_id, "approve")
+
+    @rx.event
+    async def reject_found(self, candidate_id: str) -> None:
+        await self._decide_found(candidate_id, "reject")
+
+    @rx.event
+    async def merge_found(self, form_data: dict[str, str]) -> None:
+        """The merge form sends the candidate's id and the slug of the listed tool it is."""
+        await self._decide_found(str(form_data.get("candidate", "")), "merge",
+                                 str(form_data.get("into", ""))[:120])

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from ..concurrency import in_session
 from ..services.search import search_tools
+from ..services.tool_facts import latest_facts, stats_line, warnings
 from ..services.tools import get_tools, mention_count
 from ._format import long_date
 from .tools_detail import listing_source
@@ -23,7 +24,9 @@ def compare_href(slugs: list[str]) -> str:
 
 def _read_columns(slugs: list[str], session: Session) -> list[dict[str, str]]:
     columns = []
-    for t in get_tools(slugs, session=session):
+    tools = get_tools(slugs, session=session)
+    facts = latest_facts([t.id for t in tools if t.id is not None], session=session)
+    for t in tools:
         source, _url = listing_source(t.source)
         columns.append({
             "slug": t.slug, "href": f"/tools/{t.slug}", "name": t.name, "tagline": t.tagline,
@@ -31,6 +34,8 @@ def _read_columns(slugs: list[str], session: Session) -> list[dict[str, str]]:
             "license": t.license or ("open source" if t.open_source else "—"),
             "homepage": t.homepage, "repository": t.repository or "—",
             "added": long_date(t.added_at), "checked": long_date(t.checked_at) or "—",
+            "repo_stats": (stats_line(facts[t.id]) or "—") if t.id in facts else "not read yet",
+            "flags": "; ".join(warnings(facts[t.id])) if t.id in facts else "—",
             "source": source, "mentions": str(mention_count(t.id or 0, session=session)),
         })
     return columns

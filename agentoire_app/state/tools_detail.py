@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import partial
 
 import reflex as rx
@@ -11,7 +12,10 @@ from sqlmodel import Session
 from ..catalog.sources import get_data_source
 from ..concurrency import in_session
 from ..models import Article, Category, Source, Tool
+from ..services.candidates import FOUND_IN_THE_NEWS
+from ..services.tool_facts import FactSummary, latest_facts, stats_line, warnings
 from ..services.tools import alternatives, get_category, get_tool, mention_count, tool_news
+from ..services.trends import mentions_per_day
 from ._format import long_date, short_date, slug_from_path, source_name
 
 
@@ -19,6 +23,8 @@ def listing_source(key: str) -> tuple[str, str]:
     """A provenance key → (display name, link); submissions and ad-hoc imports have no link."""
     if key == "submission":
         return "a public submission, approved by a moderator", ""
+    if key == FOUND_IN_THE_NEWS:
+        return "found in the news, approved by a moderator", ""
     source = get_data_source(key)
     return (source.name, source.url) if source else (key, "")
 
@@ -33,6 +39,8 @@ class _ToolPage:
     news: list[tuple[Article, Source]]
     mentions: int
     source: tuple[str, str]
+    facts: FactSummary | None  # what the latest check read, None before the first
+    trend: list[tuple[date, int]]  # mentions per day
 
 
 def _read_tool_page(slug: str, session: Session) -> _ToolPage | None:
@@ -43,7 +51,9 @@ def _read_tool_page(slug: str, session: Session) -> _ToolPage | None:
                      alternatives=alternatives(tool, session=session, limit=6),
                      news=tool_news(tool.id or 0, session=session, limit=30),
                      mentions=mention_count(tool.id or 0, session=session),
-                     source=listing_source(tool.source))
+                     source=listing_source(tool.source),
+                     facts=latest_facts([tool.id or 0], session=session).get(tool.id or 0),
+                     trend=mentions_per_day(tool.id or 0, session=session))
 
 
 class ToolDetailState(rx.State):
@@ -70,6 +80,12 @@ class ToolDetailState(rx.State):
     mentions: int = 0
     alternatives: list[dict[str, str]] = rx.field(default_factory=list)
     news: list[dict[str, str]] = rx.field(default_factory=list)
+    repo_stats: str = ""  # "★ 95.3k · v0.3.1 released 12 days ago · active"
+    stats_read: str = ""
+    stats_read_iso: str = ""
+    flags: list[str] = rx.field(default_factory=list)  # archived, stale, dead or moved link
+    trend: list[dict[str, str | int]] = rx.field(default_factory=list)  # {"day": "nov 2", "mentions": 3}
+    trend_total: int = 0
 
     @rx.event
     async def load(self) -> None:
@@ -81,6 +97,14 @@ class ToolDetailState(rx.State):
             return
         tool, category, alts, stories = page.tool, page.category, page.alternatives, page.news
         self.mentions = page.mentions
+        facts, trend = page.facts, page.trend
+        self.repo_stats = stats_line(facts) if facts else ""
+        self.flags = warnings(facts) if facts else []
+        read_at = facts.checked_at if facts else None
+        self.stats_read, self.stats_read_iso = long_date(read_at), read_at.isoformat() if read_at else ""
+        self.trend = [{"day": short_date(datetime.combine(day, datetime.min.time())), "mentions": n}
+                      for day, n in trend]
+        self.trend_total = sum(n for _, n in trend)
         self.found = True
         self.name, self.tagline, self.description = tool.name, tool.tagline, tool.description
         self.homepage, self.repository = tool.homepage, tool.repository
@@ -88,7 +112,7 @@ class ToolDetailState(rx.State):
         self.tags = [t for t in (tool.tags or []) if isinstance(t, str)]
         self.pricing, self.open_source, self.license = tool.pricing, tool.open_source, tool.license
         self.added, self.added_iso = long_date(tool.added_at), tool.added_at.isoformat()
-        checked = tool.checked_at
+        checked = read_at or tool.checked_at
         self.checked = long_date(checked) if checked else ""
         self.checked_iso = checked.isoformat() if checked else ""
         self.source_name, self.source_url = page.source

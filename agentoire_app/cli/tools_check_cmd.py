@@ -1,0 +1,46 @@
+"""`agentoire tools check [--once] [--json]`: one round of the tool checks (repository, registries, homepage).
+
+A progress bar on a terminal (rich), plain numbers under `--json` or in a pipe. The round takes the refresh
+lease like the app's loop does, so it never runs beside a refresh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    check = commands.add_parser("check", help="one round of the tool checks (repository, registries, homepage)")
+    check.add_argument("--once", action="store_true", help="one round, then exit (the only mode for now)")
+    check.add_argument("--json", action="store_true", help='print {"checked", "not_modified", "failed", '
+                       '"deferred", "skipped"}')
+    check.set_defaults(handler=tools_check)
+
+
+def tools_check(args: argparse.Namespace) -> int:
+    from ..checks.run import check_tools_under_lease
+    from ..settings import get_settings
+    from .output import print_json
+
+    settings = get_settings()
+    if args.json or not sys.stderr.isatty():
+        report = asyncio.run(check_tools_under_lease(db_url=settings.db_url, apis=settings.check_apis))
+    else:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("checking tools", total=None)
+            report = asyncio.run(check_tools_under_lease(
+                db_url=settings.db_url, apis=settings.check_apis,
+                progress=lambda done, total: bar.update(task, completed=done, total=total)))
+    if args.json:
+        print_json(report.to_json())
+        return 0
+    if report.skipped:
+        print(f"skipped: {report.skipped}")
+        return 0
+    print(f"checked {report.checked}, unchanged {report.not_modified}, failed {report.failed}, "
+          f"left for later {report.deferred}")
+    return 0
