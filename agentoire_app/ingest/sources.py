@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from ..services.sources import count_sources, insert_sources_ignoring_duplicates
+from .source_rows import count_sources, insert_sources_ignoring_duplicates
 
 DEFAULT_SOURCES_OPML = Path(__file__).resolve().parent / "data" / "default_sources.opml"
 
