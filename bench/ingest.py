@@ -163,9 +163,9 @@ def pipeline_ratio(entries: int, samples: int = 30) -> tuple[float, float, float
     feedparser.parse without its own sanitizer (what our parse step calls before nh3 takes over)."""
     import feedparser
 
+    from agentoire_app.ingest.catalog_cache import load_tool_catalog
     from agentoire_app.ingest.parse import parse_feed
     from agentoire_app.ingest.prepare import ToolCatalog, prepare_entries
-    from agentoire_app.ingest.refresh import load_tool_catalog
 
     try:
         catalog = load_tool_catalog()
