@@ -7,7 +7,7 @@ import reflex as rx
 
 from .api.routes import build_api
 from .components.palette import palette_wrap
-from .ingest.loop import refresh_loop
+from .desk.loop import refresh_loop
 from .pages import add_pages
 
 app = rx.App(

@@ -6,14 +6,13 @@ only, the default news sources. Safe to run from several processes at once.
 
 from __future__ import annotations
 
+from .catalog.loader import load_default_catalog
 from .db import session_scope, upgrade_schema
+from .ingest.sources import load_default_sources
 
 
 def prepare_database(url: str | None = None) -> dict[str, int]:
     """Migrate, load the catalog, seed default sources; returns what changed, for the log line."""
-    from .catalog.loader import load_default_catalog
-    from .ingest.sources import load_default_sources
-
     upgrade_schema(url)
     with session_scope(url) as session:
         catalog = load_default_catalog(session=session)

@@ -151,10 +151,10 @@ CPU_SECONDS: list[float] = []
 
 
 async def timed_refresh(url: str, *, stories: bool = True) -> tuple[float, object]:
-    from agentoire_app.ingest.refresh import refresh_sources
+    from agentoire_app.desk.rounds import news_round
 
     started, cpu = time.perf_counter(), time.process_time()
-    report = await refresh_sources(db_url=url, all_sources=True, stories=stories)
+    report = await news_round(db_url=url, all_sources=True, stories=stories)
     CPU_SECONDS.append(time.process_time() - cpu)
     return time.perf_counter() - started, report
 
@@ -164,9 +164,9 @@ def pipeline_ratio(entries: int, samples: int = 30) -> tuple[float, float, float
     feedparser.parse without its own sanitizer (what our parse step calls before nh3 takes over)."""
     import feedparser
 
+    from agentoire_app.ingest.catalog_cache import load_tool_catalog
     from agentoire_app.ingest.parse import parse_feed
     from agentoire_app.ingest.prepare import ToolCatalog, prepare_entries
-    from agentoire_app.ingest.refresh import load_tool_catalog
 
     try:
         catalog = load_tool_catalog()

@@ -3,7 +3,7 @@
     python bench/stories_front_page.py [--items tests/fixtures/stories/items.jsonl]
 
 Each outlet's items become one RSS feed on a loopback server; a fresh SQLite database imports them as
-sources, one `refresh_sources` stores them and places them into stories, and the ranking the front page
+sources, one news round (`desk.rounds.news_round`) stores them and places them into stories, and the ranking the front page
 uses (`services.stories.ranked_stories`) prints its top ten and the papers lane.
 """
 
@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from feedserver import RSS, running_server  # noqa: E402
 
 from agentoire_app.db import session_scope, upgrade_schema  # noqa: E402
+from agentoire_app.desk.rounds import news_round  # noqa: E402
 from agentoire_app.ingest.fetch import Fetcher  # noqa: E402
-from agentoire_app.ingest.refresh import refresh_sources  # noqa: E402
 from agentoire_app.services.sources import add_source  # noqa: E402
 from agentoire_app.services.stories import ranked_stories  # noqa: E402
 
@@ -61,7 +61,7 @@ def main() -> None:
 
             async def run() -> None:
                 async with Fetcher() as fetcher:
-                    await refresh_sources(db_url=db_url, now=now, all_sources=True, fetcher=fetcher, use_lease=False)
+                    await news_round(db_url=db_url, now=now, all_sources=True, fetcher=fetcher, use_lease=False)
 
             asyncio.run(run())
         with session_scope(db_url) as session:

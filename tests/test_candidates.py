@@ -20,9 +20,9 @@ from sqlmodel import Session, select
 from test_directory_moderation import moderate_state
 
 from agentoire_app.db import session_scope
+from agentoire_app.desk.rounds import news_round
 from agentoire_app.discovery.store import discover_in_articles_since
 from agentoire_app.ingest.fetch import Fetcher
-from agentoire_app.ingest.refresh import refresh_sources
 from agentoire_app.models import ArticleTool, Tool, ToolCandidate, utcnow
 from agentoire_app.services.candidates import (
     FOUND_IN_THE_NEWS,
@@ -52,7 +52,7 @@ def refresh_hn(db_url: str, server: FeedServer) -> None:
 
     async def run() -> None:
         async with Fetcher() as fetcher:
-            await refresh_sources(db_url=db_url, now=NOW, all_sources=True, fetcher=fetcher, use_lease=False)
+            await news_round(db_url=db_url, now=NOW, all_sources=True, fetcher=fetcher, use_lease=False)
 
     asyncio.run(run())
 

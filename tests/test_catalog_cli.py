@@ -24,7 +24,9 @@ from agentoire_app.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "catalog"
 CONTRACT_KEYS = {"slug", "name", "tagline", "homepage", "repository", "category", "tags", "pricing",
-                 "open_source", "added_at", "source"}
+                 "open_source", "added_at", "source",
+                 # what the tool checks last read (null until read)
+                 "stars", "latest_version", "latest_release_at", "archived", "link_status", "checked_at"}
 # Entry point without `-m`, so Python's runpy warning does not add a second stderr line.
 ENTRY_POINT = [sys.executable, "-c", "from agentoire_app.cli.main import main; raise SystemExit(main())"]
 

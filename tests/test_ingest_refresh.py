@@ -17,6 +17,7 @@ from feedserver import ATOM, FEEDS, RSS, FeedServer, running_server
 from sqlmodel import Session, col, select
 
 from agentoire_app.db import get_engine, session_scope, upgrade_schema
+from agentoire_app.ingest import refresh as refresh_module
 from agentoire_app.ingest.fetch import USER_AGENT, Fetcher
 from agentoire_app.ingest.refresh import RefreshReport, refresh_sources
 from agentoire_app.models import Article, ArticleTool, Category, Source, Tool
@@ -434,8 +435,6 @@ def test_nul_characters_in_a_feed_do_not_break_the_store(server: FeedServer, db:
 def test_a_big_refresh_parses_in_worker_processes_with_the_same_result(server: FeedServer, sqlite_url: str,
                                                                        monkeypatch: pytest.MonkeyPatch,
                                                                        caplog: pytest.LogCaptureFixture) -> None:
-    from agentoire_app.ingest import refresh as refresh_module
-
     monkeypatch.setattr(refresh_module, "PROCESS_POOL_MIN_SOURCES", 2)  # a pool for 3 sources, not 40
     upgrade_schema(sqlite_url)
     with session_scope(sqlite_url) as session:

@@ -18,7 +18,7 @@ from feedserver import FEEDS, FeedServer, running_server
 from sqlmodel import Session, select
 
 from agentoire_app.db import session_scope, upgrade_schema
-from agentoire_app.ingest import loop as refresh_loop_module
+from agentoire_app.desk import loop as refresh_loop_module
 from agentoire_app.ingest import schedule
 from agentoire_app.ingest.categorize import CATEGORIES, PRACTITIONER_HINTS, RULES, categorize
 from agentoire_app.ingest.clean import clean_html, html_to_text, shorten

@@ -19,8 +19,8 @@ from stories_items import item
 from agentoire_app.api import build_api
 from agentoire_app.cli.main import main as cli
 from agentoire_app.db import session_scope
+from agentoire_app.desk.rounds import news_round
 from agentoire_app.ingest.fetch import Fetcher
-from agentoire_app.ingest.refresh import refresh_sources
 from agentoire_app.models import Article, Story
 from agentoire_app.services.sources import add_source
 from agentoire_app.stories.place import rebuild_stories
@@ -48,7 +48,7 @@ def server() -> Iterator[FeedServer]:
 def refresh(db_url: str) -> None:
     async def run() -> None:
         async with Fetcher(read_timeout=2.0, connect_timeout=2.0, total_timeout=6.0) as fetcher:
-            await refresh_sources(db_url=db_url, now=NOW, all_sources=True, fetcher=fetcher)
+            await news_round(db_url=db_url, now=NOW, all_sources=True, fetcher=fetcher)
 
     asyncio.run(run())
 

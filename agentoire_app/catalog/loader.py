@@ -25,6 +25,7 @@ import yaml
 from sqlmodel import Session, select
 
 from ..models import Category, Tool, utcnow
+from ..models.text import storable as _storable
 from .awesome_agents import looks_like_awesome_agents, parse_awesome_agents
 from .markdown import looks_like_markdown_list, parse_markdown
 from .ours import parse_ours
@@ -166,10 +167,6 @@ def _fields(record: ToolRecord) -> dict[str, Any]:
         "license": _storable(record.license, 60),
         "source": _storable(record.source, 120),
     }
-
-
-def _storable(text: str, limit: int | None = None) -> str:
-    return text.replace("\x00", "")[:limit]
 
 
 def _apply(tool: Tool, values: dict[str, Any], added_at: datetime | None, now: datetime) -> bool:

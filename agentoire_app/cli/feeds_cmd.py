@@ -1,4 +1,10 @@
-"""`agentoire feeds add|list|import|export`: the news desk's sources."""
+"""`agentoire feeds add|list|import|export`: the news desk's sources.
+
+Each command imports the database and ingest modules it uses inside its function, for start-up time
+(not to dodge a cycle): every `agentoire` command, `--help` included, registers these parsers, and at
+module level the imports would load SQLAlchemy, httpx and feedparser for all of them (measured with
+`python -X importtime -m agentoire_app.cli --help`: about 0.5 s of imports become 4 s).
+"""
 
 from __future__ import annotations
 

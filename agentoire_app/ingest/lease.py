@@ -19,9 +19,11 @@ dead-holder check works the same on both, and the cross-host case waits at most 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -29,11 +31,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import get_engine
-from ..models import Lease, utcnow
+from ..models import Lease, to_stored, utcnow
 
 log = logging.getLogger("agentoire.ingest")
 
 REFRESH_LEASE = "refresh"
+LEASE_TTL_SECONDS = 300  # a refresher renews every third of this; a dead one on another host blocks this long
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -136,3 +139,33 @@ def current_holder(name: str, *, db_url: str | None = None) -> tuple[str, dateti
     with get_engine(db_url).connect() as connection:
         row = connection.execute(sa.select(table.c.holder, table.c.expires_at).where(table.c.name == name)).first()
     return (row[0], row[1]) if row else None
+
+
+async def acquire_refresh_lease(holder: str, *, db_url: str | None = None, wait_seconds: float = 0.0) -> bool:
+    """Take the refresh lease, trying again for up to `wait_seconds` while another live process holds it."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        if await asyncio.to_thread(try_acquire, REFRESH_LEASE, holder, ttl_seconds=LEASE_TTL_SECONDS,
+                                   db_url=db_url):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
+
+
+async def keep_refresh_lease(holder: str, db_url: str | None) -> None:
+    """Renew the refresh lease until cancelled, so a long refresh is not taken over mid-way."""
+    while True:
+        await asyncio.sleep(LEASE_TTL_SECONDS / 3)
+        await asyncio.to_thread(try_acquire, REFRESH_LEASE, holder, ttl_seconds=LEASE_TTL_SECONDS, db_url=db_url)
+
+
+def lease_refusal(held: tuple[str, datetime] | None, now: datetime) -> str:
+    """One line: who holds the lease and how long until it expires (if its holder stops renewing it)."""
+    if held is None:
+        return "another process is refreshing"
+    holder, expires_at = held
+    left = max(0, int((to_stored(expires_at) - now).total_seconds()))
+    minutes, seconds = divmod(left, 60)
+    return (f"another process is refreshing ({holder}); its lease expires in {minutes} min {seconds:02d} s "
+            f"unless renewed")

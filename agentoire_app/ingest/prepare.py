@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..models.text import storable
 from .categorize import CATEGORY_DESCRIPTIONS, PRACTITIONER_HINTS, categorize
 from .clean import clean_html, html_to_text, shorten, text_to_html
 from .mentions import ToolMatcher
@@ -92,11 +93,6 @@ class PreparedFeed:
             parts.append(f"{self.titles_shortened} title{'' if self.titles_shortened == 1 else 's'} shortened "
                          f"to {MAX_TITLE_CHARS} characters")
         return "; ".join(parts)
-
-
-def _text(value: str) -> str:
-    """PostgreSQL refuses NUL in text, and a feed may carry one: drop it (SQLite would keep it)."""
-    return value.replace("\x00", "") if "\x00" in value else value
 
 
 def _digest(*parts: str) -> str:
@@ -198,12 +194,12 @@ def prepare_entry(entry: ParsedEntry, *, now: datetime, catalog: ToolCatalog) ->
     mention_text = title + "\n" + (content_text[:MENTION_TEXT_CHARS] or summary_text)
     tool_ids = catalog.matcher.find(mention_text) if catalog.tools else []
     return PreparedEntry(
-        guid=_text(guid),
-        url=_text(url[:MAX_URL_CHARS]),
-        title=_text(title),
+        guid=storable(guid),
+        url=storable(url[:MAX_URL_CHARS]),
+        title=storable(title),
         slug_base=slugify(title, fallback="story-" + _digest(guid)[:8]),
-        summary=_text(summary),
-        content_html=_text(content_html),
+        summary=storable(summary),
+        content_html=storable(content_html),
         notes_html=practitioner_notes(result.category, result.reason, tool_ids, catalog),
         category=result.category,
         content_hash=_digest(title, content_html, summary, updated.isoformat() if updated else ""),

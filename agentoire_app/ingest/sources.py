@@ -7,7 +7,7 @@ from xml.parsers import expat
 
 from sqlmodel import Session
 
-from ..services.sources import count_sources, insert_sources_ignoring_duplicates
+from .source_rows import count_sources, insert_sources_ignoring_duplicates
 
 DEFAULT_SOURCES_OPML = Path(__file__).resolve().parent / "data" / "default_sources.opml"
 

@@ -143,3 +143,8 @@ def prune_source(source_id: int, *, session: Session, now: datetime,
         session.execute(sa.delete(ArticleTool).where(col(ArticleTool.article_id).in_(chunk)))
         session.execute(sa.delete(Article).where(col(Article.id).in_(chunk)))
     return len(doomed)
+
+
+def removed_note(removed: int, rule: RetentionRule) -> str:
+    """What a prune tells the operator beside the source's status (empty when nothing went)."""
+    return f"removed {removed} older stories (keeping the newest {rule.keep})" if removed else ""

@@ -9,6 +9,13 @@ from sqlmodel import Field, SQLModel
 
 from .clock import utcnow
 
+# Column sizes of `source`, named once: the table below declares them and every writer cuts to them.
+SOURCE_URL_CHARS = 1000
+SOURCE_TITLE_CHARS = 300
+SOURCE_SITE_URL_CHARS = 1000
+SOURCE_ETAG_CHARS = 500
+SOURCE_LAST_MODIFIED_CHARS = 100
+
 
 class Source(SQLModel, table=True):
     """A feed we pull, with what the last fetch said and when the next one is due.
@@ -18,11 +25,11 @@ class Source(SQLModel, table=True):
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    url: str = Field(index=True, unique=True, max_length=1000)
-    title: str = Field(default="", max_length=300)
-    site_url: str = Field(default="", max_length=1000)
-    etag: str | None = Field(default=None, max_length=500)
-    last_modified: str | None = Field(default=None, max_length=100)
+    url: str = Field(index=True, unique=True, max_length=SOURCE_URL_CHARS)
+    title: str = Field(default="", max_length=SOURCE_TITLE_CHARS)
+    site_url: str = Field(default="", max_length=SOURCE_SITE_URL_CHARS)
+    etag: str | None = Field(default=None, max_length=SOURCE_ETAG_CHARS)
+    last_modified: str | None = Field(default=None, max_length=SOURCE_LAST_MODIFIED_CHARS)
     last_status: str = Field(default="never", max_length=20, description="never|ok|not_modified|error|gone")
     last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     error_count: int = Field(default=0)

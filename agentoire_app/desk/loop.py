@@ -1,9 +1,10 @@
 """The background refresh inside the app: a Reflex lifespan task.
 
-Every `AGENTOIRE_REFRESH_SECONDS` (±10 % jitter, so several app workers do not wake together) it calls
-`refresh_sources`, which first takes the lease in the database: with up to five Granian workers, each
+Every `AGENTOIRE_REFRESH_SECONDS` (±10 % jitter, so several app workers do not wake together) it runs a
+news round (`rounds.news_round`: the refresh, then stories and candidates), which first takes the lease in
+the database: with up to five Granian workers, each
 running this task, only one refreshes at a time and the others skip that round. The first round starts a
-few seconds after start-up. Blocking work runs in threads (see `refresh`); any error is logged and the
+few seconds after start-up. Blocking work runs in threads (see `ingest.refresh`); any error is logged and the
 loop goes on; cancellation (app shutdown) ends it quietly.
 """
 
@@ -15,9 +16,9 @@ import random
 
 from ..checks.run import check_tools_in_loop
 from ..settings import get_settings
-from .refresh import refresh_sources
+from .rounds import news_round
 
-log = logging.getLogger("agentoire.ingest")
+log = logging.getLogger("agentoire.desk")
 
 FIRST_DELAY_SECONDS = (5.0, 20.0)
 JITTER = 0.1
@@ -45,7 +46,7 @@ async def refresh_loop() -> None:
             delay = _period_with_jitter(period, rng)
             try:
                 # Sources fall due on the loop's own rhythm; the slack takes in those due before the next wake.
-                report = await refresh_sources(due_slack_seconds=int(period * JITTER * 2))
+                report = await news_round(due_slack_seconds=int(period * JITTER * 2))
             except asyncio.CancelledError:
                 raise
             except Exception:
