@@ -44,6 +44,12 @@ class Settings:
     fetch_concurrency: int
     fetch_per_host: int
     max_body_bytes: int
+    llm_url: str | None = None
+    llm_model: str = ""
+    llm_api_key: str | None = None
+    llm_concurrency: int = 2
+    llm_timeout_seconds: int = 60
+    llm_budget: int = 50
 
     @property
     def is_sqlite(self) -> bool:
@@ -66,4 +72,12 @@ def get_settings() -> Settings:
         fetch_concurrency=_int_env("AGENTOIRE_FETCH_CONCURRENCY", 16, minimum=1),
         fetch_per_host=_int_env("AGENTOIRE_FETCH_PER_HOST", 2, minimum=1),
         max_body_bytes=_int_env("AGENTOIRE_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024),
+        llm_url=os.environ.get("AGENTOIRE_LLM_URL", "").strip().rstrip("/") or None,
+        llm_model=os.environ.get("AGENTOIRE_LLM_MODEL", "").strip(),
+        llm_api_key=os.environ.get("AGENTOIRE_LLM_API_KEY", "").strip() or None,
+        # Calls at once, seconds per call, and articles per round after a refresh: a local model is slow,
+        # and a round that never ends would hold the next refresh's notes back.
+        llm_concurrency=_int_env("AGENTOIRE_LLM_CONCURRENCY", 2, minimum=1),
+        llm_timeout_seconds=_int_env("AGENTOIRE_LLM_TIMEOUT", 60, minimum=1),
+        llm_budget=_int_env("AGENTOIRE_LLM_BUDGET", 50, minimum=0),
     )

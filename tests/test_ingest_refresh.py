@@ -378,7 +378,7 @@ def test_wrong_and_missing_charsets_still_give_readable_text(server: FeedServer,
 
 # --- categories, mentions, notes -------------------------------------------------------------------
 
-def test_stories_get_a_category_tool_links_and_labelled_automatic_notes(server: FeedServer, db: str) -> None:
+def test_stories_get_a_category_tool_links_and_notes_made_of_their_facts(server: FeedServer, db: str) -> None:
     with session_scope(db) as session:
         session.add(Category(slug="model-runtimes", name="Model runtimes"))
         session.add(Category(slug="coding", name="Coding assistants"))
@@ -399,8 +399,9 @@ def test_stories_get_a_category_tool_links_and_labelled_automatic_notes(server: 
                                                   .join(Tool, col(Tool.id) == ArticleTool.tool_id)).all()}
     assert linked == {(by_guid["1"].id, "cursor"), (by_guid["1"].id, "ollama")}
     notes = by_guid["1"].notes_html
-    assert "Automatic notes" in notes and 'href="/tools/cursor"' in notes and "(model runtimes)" in notes
-    assert "No tool from the catalog" in by_guid["2"].notes_html
+    assert 'href="/tools/cursor"' in notes and 'href="/tools/ollama"' in notes and "Model runtimes" in notes
+    assert "<strong>$900M</strong>" in notes and by_guid["1"].notes_origin == "facts"
+    assert "names no tool from our catalog" in by_guid["2"].notes_html
 
 
 def test_the_news_revision_changes_when_articles_land_or_change(server: FeedServer, db: str) -> None:
@@ -445,7 +446,7 @@ def test_a_big_refresh_parses_in_worker_processes_with_the_same_result(server: F
     urls = [add(sqlite_url, server.feed(f"/p/{n}", n)) for n in names]
     report = refresh(sqlite_url)
     assert [outcome(report, u)["new"] for u in urls] == [25, 40, 5]
-    assert all(a.notes_html.startswith('<p class="auto-notes-label">') for a in articles(sqlite_url))
+    assert all(a.notes_html.startswith("<p>") and a.notes_origin == "facts" for a in articles(sqlite_url))
     assert not [r for r in caplog.records if "parse workers" in r.getMessage()]  # no fallback to threads
 
 

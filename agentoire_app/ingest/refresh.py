@@ -27,6 +27,7 @@ from sqlmodel import col, select
 
 from ..db import session_scope
 from ..models import Category, Source, Tool, to_stored, utcnow
+from ..notes.queue import after_refresh
 from ..settings import get_settings
 from . import lease as leases
 from . import schedule
@@ -399,6 +400,7 @@ async def refresh_sources(*, url: str | None = None, all_sources: bool = False, 
             await writer.flush()
         finally:
             parsers.close()
+        await after_refresh(db_url, since=now)
         report = RefreshReport(feeds=list(outcomes))
     finally:
         await writer.close()

@@ -7,6 +7,7 @@ so no title or summary from a feed can break the document.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from ..models import Article, Source, Tool
+from .news import notes_origin_line
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -91,6 +93,13 @@ def atom_feed(*, title: str, feed_url: str, site_url: str, subtitle: str = "",
     return "\n".join(out) + "\n"
 
 
+def notes_with_origin(notes_html: str, origin: str) -> str:
+    """The practitioner notes for an Atom entry's content, with the line saying where they come from."""
+    if not notes_html:
+        return ""
+    return f"{notes_html}<p><em>Notes {html.escape(notes_origin_line(origin))}.</em></p>"
+
+
 def news_atom(rows: Iterable[tuple[Article, Source]], *, base_url: str) -> str:
     """The news desk as Atom: each entry links to our article page and, as `via`, to the original."""
     base = base_url.rstrip("/")
@@ -102,6 +111,7 @@ def news_atom(rows: Iterable[tuple[Article, Source]], *, base_url: str) -> str:
             updated=article.updated_at or article.published_at,
             published=article.published_at,
             summary=article.summary,
+            content_html=notes_with_origin(article.notes_html, article.notes_origin),
             author=source.title or source.site_url or source.url,
             categories=(article.category,),
             via=article.url,

@@ -1,0 +1,139 @@
+"""What a story reports, each fact with the sentence that says it: figures, availability, licences.
+
+Rules as data: every pattern is a flat alternation with bounded repeats (no nested quantifier, so no
+catastrophic backtracking) and runs over at most `MAX_TEXT_CHARS` of text, sentence by sentence, so the
+cost is linear in a bounded input. A fact's `text` is always a substring of its `sentence`, and the
+sentence a substring of the article: that is what makes the notes traceable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .sentences import MAX_TEXT_CHARS, story_sentences
+
+MAX_FACTS = 12
+MAX_SENTENCE_CHARS = 600
+
+_NUM = r"(?:\d[\d,.]{0,14}\d|\d)"
+_SCALE = r"(?:\s?(?:trillion|billion|million|thousand|bn|tn|[kKmMbB])\b)?"
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+
+# (kind, label for the notes, pattern). Order matters: earlier kinds claim their span first.
+FIGURE_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple((k, label, re.compile(p)) for k, label, p in (
+    ("price", "price",
+     rf"(?:[$€£]\s?{_NUM}{_SCALE}|{_NUM}{_SCALE}\s?(?:dollars|euros|USD|EUR))\s?(?:per|/|a|an)\s"
+     r"(?:month|year|user|seat|million tokens|1M tokens|M tokens|1,000 tokens|token|hour|request)\b"),
+    ("money", "amount", rf"(?:[$€£]\s?{_NUM}{_SCALE}|{_NUM}{_SCALE}\s?(?:dollars|euros|USD|EUR)\b)"),
+    ("model_size", "model size",
+     rf"\b{_NUM}\s?(?:billion|trillion|million|[BMT])[\s-]param(?:eter)?s?\b|\b{_NUM}[BT]\b(?![$%])"),
+    ("context", "context length",
+     rf"\b{_NUM}\s?[kKM]?(?:[\s-]tokens?)?(?:[\s-]token)?\s(?:context(?: window| length)?)"),
+    ("benchmark", "benchmark score",
+     rf"\b{_NUM}\s?(?:%|percent)\s(?:on|in)\s(?:the\s)?[A-Z][\w.-]{{1,30}}(?:\s[A-Z][\w.-]{{0,20}})?"),
+    ("percent", "percentage", rf"\b{_NUM}\s?(?:%|percent\b|per cent\b)"),
+    ("version", "version",
+     r"\b(?:[A-Z][\w]{1,20}[ -])(?:v?\d{1,3}(?:\.\d{1,3}){1,3}|v\d{1,3})\b|\bversion\s\d{1,3}(?:\.\d{1,3}){0,3}\b"),
+    ("date", "date", rf"\b{_MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s20\d\d)?\b|\b(?:in|by|from)\s{_MONTH}\s20\d\d\b"),
+))
+
+# Availability and licence signals: (kind, label, pattern), matched case-insensitively unless capitalised.
+SIGNAL_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple((k, label, re.compile(p, flags)) for k, label, p, flags in (
+    ("open_weights", "open weights", r"\bopen[\s-]weights?\b|\bweights (?:are|were) (?:available|released)\b",
+     re.IGNORECASE),
+    ("licence", "licence", r"\bApache(?:[\s-]2(?:\.0)?)?\s(?:licen[cs]e|licensed)\b|\bApache[\s-]2\.0\b|"
+     r"\bMIT(?:[\s-]licen[cs]ed?|\slicen[cs]e)\b|\bLlama \d(?:\.\d)? (?:Community )?Licen[cs]e\b|"
+     r"\bLlama (?:Community )?Licen[cs]e\b|\b(?:A|L)?GPL(?:v?\d)?\b|\bBSD licen[cs]e\b|\bCreative Commons\b|"
+     r"\bCC[\s-]BY(?:-[A-Z]{2}){0,2}\b|\bOpenRAIL\b|\bGemma terms\b|\bopen[\s-]source(?:d)?\b", 0),
+    ("api", "API", r"\b(?:via|through|in) (?:the |its |an |our )?(?:\w+ )?API\b|\bAPI access\b|\bAPI\b", 0),
+    ("ga", "generally available", r"\bgenerally available\b|\bgeneral availability\b|\bGA\b", 0),
+    ("beta", "beta", r"\b(?:public |private |open |closed )?beta\b", re.IGNORECASE),
+    ("preview", "preview", r"\b(?:research |developer |public |technical )?preview\b", re.IGNORECASE),
+    ("waitlist", "waitlist", r"\bwait[\s-]?list\b", re.IGNORECASE),
+    ("region", "region",
+     r"\b(?:available|launch(?:es|ed|ing)?|rolling out|rolls out|roll out|coming)\b[^.]{0,60}?\b(?:in|to) "
+     r"(?:the )?(?:US|U\.S\.|UK|EU|European Union|Europe|India|China|Japan|Canada|Australia|"
+     r"United States|United Kingdom|\d{1,3} countries)\b", 0),
+))
+
+_CHECKS: dict[str, str] = {
+    "licence": "read the licence's terms before building on it commercially",
+    "open_weights": "check the weights' licence and the hardware they need before self-hosting",
+    "beta": "it is in beta: expect changes before relying on it in production",
+    "preview": "it is a preview: check its limits and terms before relying on it in production",
+    "waitlist": "access is through a waitlist, so plan for not having it yet",
+    "region": "check that it is offered where you and your users are",
+    "price": "compare the quoted price with what your current usage costs",
+    "benchmark": "benchmark scores are the maker's own: rerun them on your tasks",
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing the story says: what kind, the words that say it, and the sentence they come from."""
+
+    kind: str
+    label: str
+    text: str
+    sentence: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "text": self.text, "sentence": self.sentence}
+
+
+@dataclass(frozen=True)
+class StoryFacts:
+    figures: tuple[Fact, ...]
+    signals: tuple[Fact, ...]
+
+    @property
+    def all(self) -> tuple[Fact, ...]:
+        return self.figures + self.signals
+
+    def checks(self) -> list[str]:
+        """The "what to check" lines the facts support, each at most once, in rule order."""
+        kinds = {f.kind for f in self.all}
+        return [line for kind, line in _CHECKS.items() if kind in kinds]
+
+
+def _figures_in(sentence: str) -> list[Fact]:
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, Fact]] = []
+    for kind, label, pattern in FIGURE_RULES:
+        for match in pattern.finditer(sentence):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            found.append((start, Fact(kind, label, match.group(0).strip(), sentence)))
+    return [fact for _start, fact in sorted(found, key=lambda pair: pair[0])]
+
+
+def _signals_in(sentence: str) -> list[Fact]:
+    facts = []
+    for kind, label, pattern in SIGNAL_RULES:
+        match = pattern.search(sentence)
+        if match:
+            facts.append(Fact(kind, label, match.group(0).strip(), sentence))
+    return facts
+
+
+def extract_facts(text: str) -> StoryFacts:
+    """The figures and signals of `text` (plain text, capped), at most `MAX_FACTS` of each, in order."""
+    figures: list[Fact] = []
+    signals: list[Fact] = []
+    seen_signals: set[str] = set()
+    seen_figures: set[str] = set()
+    for sentence in story_sentences(text[:MAX_TEXT_CHARS]):
+        sentence = sentence[:MAX_SENTENCE_CHARS]
+        for fact in _figures_in(sentence):
+            if fact.text not in seen_figures and len(figures) < MAX_FACTS:
+                seen_figures.add(fact.text)
+                figures.append(fact)
+        for fact in _signals_in(sentence):
+            if fact.kind not in seen_signals and len(signals) < MAX_FACTS:
+                seen_signals.add(fact.kind)
+                signals.append(fact)
+    return StoryFacts(tuple(figures), tuple(signals))
