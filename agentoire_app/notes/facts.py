@@ -35,7 +35,7 @@ FIGURE_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple((k, label, re
      rf"\b{_NUM}\s?(?:%|percent)\s(?:on|in)\s(?:the\s)?[A-Z][\w.-]{{1,30}}(?:\s[A-Z][\w.-]{{0,20}})?"),
     ("percent", "percentage", rf"\b{_NUM}\s?(?:%|percent\b|per cent\b)"),
     ("version", "version",
-     r"\b(?:[A-Z][\w]{1,20}[ -])(?:v?\d{1,3}(?:\.\d{1,3}){1,3}|v\d{1,3})\b|\bversion\s\d{1,3}(?:\.\d{1,3}){0,3}\b"),
+     r"\b(?!Apache[ -])(?:[A-Z][\w]{1,20}[ -])(?:v?\d{1,3}(?:\.\d{1,3}){1,3}|v\d{1,3})\b|\bversion\s\d{1,3}(?:\.\d{1,3}){0,3}\b"),
     ("date", "date", rf"\b{_MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s20\d\d)?\b|\b(?:in|by|from)\s{_MONTH}\s20\d\d\b"),
 ))
 

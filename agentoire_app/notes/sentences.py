@@ -26,6 +26,7 @@ BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"^(?:image|photo|photograph|illustration|video)(?: credit)?s?\s?:",
     r"\b(?:getty images|shutterstock|via reuters|ap photo)\b\W{0,3}$",
     r"^(?:article url|comments url|points|# comments)\s?:",
+    r"\b(?:article|comments) url\s?:|\bpoints\s?:\s?\d|#\s?comments\s?:",
 ))
 
 # Sentences that speak to a model rather than to readers: instructions planted in a story. They are not the
