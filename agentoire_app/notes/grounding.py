@@ -61,14 +61,17 @@ class Corpus:
         self.numbers = {_digits(n) for n in _NUMBER.findall(joined)}
 
     def has_number(self, number: str) -> bool:
-        return _digits(number) in self.numbers or _digits(number) in self.text
+        return _digits(number) in self.numbers
 
     def has_phrase(self, phrase: str) -> bool:
         return _normalized(phrase) in self.text
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
 def _strip_leading(run: str) -> str:
-    words = run.split(" ")
+    words = _POSSESSIVE.sub("", run).split(" ")
     while words and words[0].lower() in LEADING_WORDS:
         words = words[1:]
     return " ".join(words)
@@ -102,7 +105,7 @@ def ungrounded(output: str, corpus: Corpus) -> list[str]:
         for match in _WORD.finditer(sentence.strip()):
             if match.start() == 0:
                 continue  # a sentence's first word is capitalised anyway
-            word = match.group(0).rstrip(".'’-")
+            word = _POSSESSIVE.sub("", match.group(0)).rstrip(".'’-")
             if word.lower() in ALWAYS_ALLOWED or word.lower() in LEADING_WORDS or corpus.has_phrase(word):
                 continue
             flag("name", word)
