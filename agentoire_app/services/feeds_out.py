@@ -93,11 +93,13 @@ def atom_feed(*, title: str, feed_url: str, site_url: str, subtitle: str = "",
     return "\n".join(out) + "\n"
 
 
-def notes_with_origin(notes_html: str, origin: str) -> str:
-    """The practitioner notes for an Atom entry's content, with the line saying where they come from."""
+def notes_with_origin(notes_html: str, origin: str, *, base_url: str) -> str:
+    """The practitioner notes for an Atom entry's content (links to our tool pages made absolute, since
+    feed readers have no page to resolve them against), with the line saying where they come from."""
     if not notes_html:
         return ""
-    return f"{notes_html}<p><em>Notes {html.escape(notes_origin_line(origin))}.</em></p>"
+    absolute = notes_html.replace('href="/', f'href="{base_url}/')
+    return f"{absolute}<p><em>Notes {html.escape(notes_origin_line(origin))}.</em></p>"
 
 
 def news_atom(rows: Iterable[tuple[Article, Source]], *, base_url: str) -> str:
@@ -111,7 +113,7 @@ def news_atom(rows: Iterable[tuple[Article, Source]], *, base_url: str) -> str:
             updated=article.updated_at or article.published_at,
             published=article.published_at,
             summary=article.summary,
-            content_html=notes_with_origin(article.notes_html, article.notes_origin),
+            content_html=notes_with_origin(article.notes_html, article.notes_origin, base_url=base),
             author=source.title or source.site_url or source.url,
             categories=(article.category,),
             via=article.url,
