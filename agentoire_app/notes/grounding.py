@@ -20,7 +20,7 @@ MAX_CHECK_CHARS = 8000
 _NUMBER = re.compile(r"\d[\d,.]{0,20}\d|\d")
 _NAME_RUN = re.compile(r"[A-Z][\w'’&-]{0,40}(?:[ ](?:of |de |for |and |& )?[A-Z][\w'’&-]{0,40}){1,6}")
 _WORD = re.compile(r"\b[A-Z][\w'’-]{2,40}")
-_SENTENCE_END = re.compile(r"(?<=[.!?:])\s")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?:])|(?<=[.!?:][\"”’)]))\s")
 _URL = re.compile(r"\bhttps?://[^\s<>\"')]{1,200}|\b[a-z0-9-]{1,60}\.(?:com|org|net|io|ai|dev|app|co)\b",
                   re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
