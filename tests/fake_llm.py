@@ -41,6 +41,8 @@ class FakeLlm:
         self.latency = latency
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests answered at once, for the concurrency bound
         self._lock = threading.Lock()
         fake = self
 
@@ -54,7 +56,12 @@ class FakeLlm:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 reply = fake._reply_for(body, dict(self.headers))
+                with fake._lock:
+                    fake.in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
                 time.sleep(fake.latency + reply.delay)
+                with fake._lock:
+                    fake.in_flight -= 1
                 if reply.status == 200:
                     payload = json.dumps({"id": "x", "object": "chat.completion", "model": body.get("model"),
                                           "choices": [{"index": 0, "finish_reason": "stop",

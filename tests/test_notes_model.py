@@ -141,6 +141,15 @@ def test_a_429_is_honoured_then_the_article_is_noted(db: str, fake: FakeLlm) -> 
     assert len(fake.requests) == 2 and stored(db, ids["Orca queues"]).notes_origin == f"model:{MODEL}"
 
 
+def test_a_round_keeps_to_its_budget_and_its_concurrency(db: str) -> None:
+    with FakeLlm(latency=0.3) as slow:
+        ids = seed(db, {f"Orca {n}": BODY for n in range(6)})
+        slow.default = Reply(GOOD)
+        report = run(db, slow, llm_concurrency=2, llm_budget=5)
+        assert report.model == 5 and len(slow.requests) == 5 and slow.max_in_flight == 2
+    assert sorted(stored(db, i).notes_origin for i in ids.values()) == ["facts"] + [f"model:{MODEL}"] * 5
+
+
 def test_a_long_retry_after_ends_the_round_and_leaves_the_rest_pending(db: str, fake: FakeLlm) -> None:
     ids = seed(db, {"Orca A": BODY, "Orca B": BODY})
     fake.default = Reply(status=429, headers={"Retry-After": "3600"})
