@@ -16,8 +16,10 @@ import pytest
 from sqlmodel import Session, col, select
 
 from agentoire_app.db import get_engine, session_scope, upgrade_schema
+from agentoire_app.ingest.clean import html_to_text
 from agentoire_app.models import Article, ArticleTool, Category, Source, Tool
 from agentoire_app.notes import queue
+from agentoire_app.notes.compose import story_facts_html
 from agentoire_app.notes.jobs import note_fresh_articles
 from agentoire_app.notes.llm import LlmClient
 from agentoire_app.notes.queue import notes_key, run_model_round
@@ -54,7 +56,7 @@ def settings_for(fake: FakeLlm, **changes: object) -> Settings:
 
 
 def seed(db: str, stories: dict[str, str]) -> dict[str, int]:
-    """One source, the Orca tool and a rival, and one article per title, with their facts notes made."""
+    """One source, the Orca tool and a rival, and one article per title, stored and noted as a refresh does."""
     with session_scope(db) as session:
         session.add(Category(slug="runtimes", name="Model runtimes"))
         session.flush()
@@ -65,8 +67,10 @@ def seed(db: str, stories: dict[str, str]) -> dict[str, int]:
         session.flush()
         ids = {}
         for n, (title, body) in enumerate(stories.items()):
+            # As ingest stores it: the story's part of the notes made while preparing the entry.
             article = Article(slug=f"story-{n}", source_id=source.id or 0, guid=str(n), title=title,
-                              content_html=body, content_hash=f"hash-{n}")
+                              content_html=body, content_hash=f"hash-{n}",
+                              notes_html=story_facts_html(title, "", html_to_text(body)))
             session.add(article)
             session.flush()
             session.add(ArticleTool(article_id=article.id or 0, tool_id=orca.id or 0))
@@ -215,17 +219,24 @@ def test_notes_are_remade_when_the_article_changes_and_not_before(db: str, fake:
     ids = seed(db, {"Orca grows": BODY})
     fake.script["Orca grows"] = [Reply(GOOD)]
     run(db, fake)
+    model_html = stored(db, ids["Orca grows"]).notes_html
+    note_fresh_articles(db, since=stored(db, ids["Orca grows"]).fetched_at)  # a refresh that changed nothing
     run(db, fake)
-    assert len(fake.requests) == 1
+    assert len(fake.requests) == 1 and stored(db, ids["Orca grows"]).notes_html == model_html
     with session_scope(db) as session:
         article = session.get(Article, ids["Orca grows"])
         assert article is not None
-        article.content_hash, article.content_html = "hash-new", BODY + "<p>Orca 2.1 now runs on laptops.</p>"
+        body = BODY + "<p>Orca 2.2 adds a 256K context window.</p>"
+        # What store does with a changed entry: new content, hash and story notes; the origin is left as it was.
+        article.content_hash, article.content_html = "hash-new", body
+        article.notes_html = story_facts_html(article.title, "", html_to_text(body))
         session.add(article)
         session.commit()
         since = article.fetched_at
     note_fresh_articles(db, since=since)
-    assert stored(db, ids["Orca grows"]).notes_origin == "facts"
+    changed = stored(db, ids["Orca grows"])
+    assert changed.notes_origin == "facts" and "256K context window" in changed.notes_html
+    assert changed.notes_html.count("Tools from our catalog") == 1
     run(db, fake)
     assert len(fake.requests) == 2 and stored(db, ids["Orca grows"]).notes_key == notes_key("hash-new", MODEL)
 

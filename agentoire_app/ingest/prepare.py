@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..notes.compose import story_facts_html
 from ..notes.summary import make_summary
 from .categorize import categorize
 from .clean import clean_html, html_to_text, shorten, text_to_html
@@ -109,7 +110,7 @@ def prepare_entry(entry: ParsedEntry, *, now: datetime, catalog: ToolCatalog) ->
         slug_base=slugify(title, fallback="story-" + _digest(guid)[:8]),
         summary=_text(summary),
         content_html=_text(content_html),
-        notes_html="",  # made after storage (notes.jobs), where the catalog's alternatives can be read
+        notes_html=_text(story_facts_html(title, summary, content_text)),  # the catalog's part comes after storage
         category=result.category,
         content_hash=_digest(title, content_html, summary, updated.isoformat() if updated else ""),
         published_at=published,

@@ -2,7 +2,9 @@
 
 Three parts, each present only when there is something to say: the catalog tools the story concerns
 (category, licence, two alternatives), the figures it reports with the sentence that reports them, and
-its availability and licence signals; then a "what to check" line when a fact supports one. No generic
+its availability and licence signals; then a "what to check" line when a fact supports one. The story's
+part is made while preparing the entry (text work, in the parse workers); the catalog's part is put in
+front of it after storage (`jobs.note_fresh_articles`), where the database can be read. No generic
 paragraph: with nothing to say the notes say so in one line. Every value is escaped here, since story
 text and catalog fields are untrusted.
 """
@@ -13,11 +15,14 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .facts import Fact, StoryFacts
+from .facts import Fact, StoryFacts, extract_facts, story_text
 
 FACTS_ORIGIN = "facts"
+MODEL_ORIGIN_PREFIX = "model:"
 NOTHING_TO_SAY = ("<p>The story names no tool from our catalog and reports no figure, availability or licence "
                   "detail we could pick out; read the original for the details.</p>")
+TOOLS_OPEN = '<div class="notes-tools">'
+TOOLS_CLOSE = "</div>"
 MAX_TOOLS = 6
 MAX_FIGURES = 6
 
@@ -59,12 +64,17 @@ def _quote(fact: Fact) -> str:
     return f"<li><strong>{_e(fact.text)}</strong> ({_e(fact.label)}): “{_e(fact.sentence)}”</li>"
 
 
-def compose_facts_notes(facts: StoryFacts, tools: Sequence[ToolFacts]) -> str:
-    """The notes as HTML paragraphs and lists, built only from `facts` and `tools`."""
+def tools_section(tools: Sequence[ToolFacts]) -> str:
+    """The catalog part, in its own block so that it can be remade when the links change."""
+    if not tools:
+        return ""
+    items = "".join(_tool_sentence(t) for t in tools[:MAX_TOOLS])
+    return f"{TOOLS_OPEN}<p>Tools from our catalog in this story:</p><ul>{items}</ul>{TOOLS_CLOSE}"
+
+
+def facts_section(facts: StoryFacts) -> str:
+    """The story's part: its figures and signals, quoted, and what they suggest checking."""
     parts: list[str] = []
-    if tools:
-        parts.append("<p>Tools from our catalog in this story:</p>")
-        parts.append("<ul>" + "".join(_tool_sentence(t) for t in tools[:MAX_TOOLS]) + "</ul>")
     if facts.figures:
         parts.append("<p>Figures the story reports:</p>")
         parts.append("<ul>" + "".join(_quote(f) for f in facts.figures[:MAX_FIGURES]) + "</ul>")
@@ -74,4 +84,29 @@ def compose_facts_notes(facts: StoryFacts, tools: Sequence[ToolFacts]) -> str:
     checks = facts.checks()
     if checks:
         parts.append(f"<p>What to check: {_e('; '.join(checks))}.</p>")
-    return "".join(parts) or NOTHING_TO_SAY
+    return "".join(parts)
+
+
+def join_sections(tools_html: str, facts_html: str) -> str:
+    return (tools_html + facts_html) or NOTHING_TO_SAY
+
+
+def facts_part(notes_html: str) -> str:
+    """The story's part of facts notes made earlier (without the catalog block or the nothing-line)."""
+    if notes_html == NOTHING_TO_SAY:
+        return ""
+    if notes_html.startswith(TOOLS_OPEN):
+        end = notes_html.find(TOOLS_CLOSE)
+        return notes_html[end + len(TOOLS_CLOSE):] if end >= 0 else ""
+    return notes_html
+
+
+def compose_facts_notes(facts: StoryFacts, tools: Sequence[ToolFacts]) -> str:
+    """The notes as HTML paragraphs and lists, built only from `facts` and `tools`."""
+    return join_sections(tools_section(tools), facts_section(facts))
+
+
+def story_facts_html(title: str, summary: str, body_text: str) -> str:
+    """The story's part of the notes, made while preparing an entry (pure, so it runs in the parse
+    workers); the catalog part is added after storage, where the alternatives can be read."""
+    return facts_section(extract_facts(story_text(title, summary, body_text)))

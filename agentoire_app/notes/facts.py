@@ -1,8 +1,9 @@
 """What a story reports, each fact with the sentence that says it: figures, availability, licences.
 
 Rules as data: every pattern is a flat alternation with bounded repeats (no nested quantifier, so no
-catastrophic backtracking) and runs over at most `MAX_TEXT_CHARS` of text, sentence by sentence, so the
-cost is linear in a bounded input. A fact's `text` is always a substring of its `sentence`, and the
+catastrophic backtracking) and runs over at most `MAX_TEXT_CHARS` of text, so the cost is linear in a
+bounded input; a sentence is segmented only around a match (`SentenceFinder`), and a match in
+boilerplate or in an instruction planted for a model is not a fact. A fact's `text` is always a substring of its `sentence`, and the
 sentence a substring of the article: that is what makes the notes traceable.
 """
 
@@ -11,10 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .sentences import MAX_TEXT_CHARS, story_sentences
+from .sentences import MAX_TEXT_CHARS, SentenceFinder
 
 MAX_FACTS = 12
-MAX_SENTENCE_CHARS = 600
 
 _NUM = r"(?:\d[\d,.]{0,14}\d|\d)"
 _SCALE = r"(?:\s?(?:trillion|billion|million|thousand|bn|tn|[kKmMbB])\b)?"
@@ -98,42 +98,47 @@ class StoryFacts:
         return [line for kind, line in _CHECKS.items() if kind in kinds]
 
 
-def _figures_in(sentence: str) -> list[Fact]:
+def _figures(text: str, finder: SentenceFinder) -> list[Fact]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, Fact]] = []
+    seen: set[str] = set()
     for kind, label, pattern in FIGURE_RULES:
-        for match in pattern.finditer(sentence):
+        for match in pattern.finditer(text):
             start, end = match.span()
-            if any(start < e and s < end for s, e in taken):
+            words = match.group(0).strip()
+            if words in seen or any(start < e and s < end for s, e in taken):
                 continue
-            taken.append((start, end))
-            found.append((start, Fact(kind, label, match.group(0).strip(), sentence)))
+            taken.append((start, end))  # a span is claimed even in a refused sentence
+            sentence = finder.around(start, end)
+            if sentence is not None:
+                seen.add(words)
+                found.append((start, Fact(kind, label, words, sentence)))
+    return [fact for _start, fact in sorted(found, key=lambda pair: pair[0])][:MAX_FACTS]
+
+
+def _signals(text: str, finder: SentenceFinder) -> list[Fact]:
+    found: list[tuple[int, Fact]] = []
+    for kind, label, pattern in SIGNAL_RULES:
+        for match in pattern.finditer(text):
+            sentence = finder.around(*match.span())
+            if sentence is not None:
+                found.append((match.start(), Fact(kind, label, match.group(0).strip(), sentence)))
+                break  # one quote per kind of signal
     return [fact for _start, fact in sorted(found, key=lambda pair: pair[0])]
 
 
-def _signals_in(sentence: str) -> list[Fact]:
-    facts = []
-    for kind, label, pattern in SIGNAL_RULES:
-        match = pattern.search(sentence)
-        if match:
-            facts.append(Fact(kind, label, match.group(0).strip(), sentence))
-    return facts
+def story_text(title: str, summary: str, body: str) -> str:
+    """The story's own words as facts and grounding read them: title, the summary unless the body
+    starts with it, then the body; capped."""
+    parts = [title.strip().rstrip(".") + "." if title.strip() else ""]
+    if summary and not body.startswith(summary.rstrip("…")):
+        parts.append(summary)
+    parts.append(body)
+    return " ".join(p for p in parts if p)[:MAX_TEXT_CHARS]
 
 
 def extract_facts(text: str) -> StoryFacts:
-    """The figures and signals of `text` (plain text, capped), at most `MAX_FACTS` of each, in order."""
-    figures: list[Fact] = []
-    signals: list[Fact] = []
-    seen_signals: set[str] = set()
-    seen_figures: set[str] = set()
-    for sentence in story_sentences(text[:MAX_TEXT_CHARS]):
-        sentence = sentence[:MAX_SENTENCE_CHARS]
-        for fact in _figures_in(sentence):
-            if fact.text not in seen_figures and len(figures) < MAX_FACTS:
-                seen_figures.add(fact.text)
-                figures.append(fact)
-        for fact in _signals_in(sentence):
-            if fact.kind not in seen_signals and len(signals) < MAX_FACTS:
-                seen_signals.add(fact.kind)
-                signals.append(fact)
-    return StoryFacts(tuple(figures), tuple(signals))
+    """The figures and signals of `text` (plain text, capped), in order of appearance."""
+    text = text[:MAX_TEXT_CHARS]
+    finder = SentenceFinder(text)
+    return StoryFacts(tuple(_figures(text, finder)), tuple(_signals(text, finder)))

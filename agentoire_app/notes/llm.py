@@ -10,6 +10,7 @@ unusable" (bad shape).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
@@ -23,6 +24,11 @@ MODES = ("json_schema", "json_object", "text")
 
 _THINK = re.compile(r"<think>.{0,40000}?</think>|^.{0,40000}?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+
+
+def notes_key(content_hash: str, model: str) -> str:
+    """What a model's notes were made for: this version of the article, this model, this prompt."""
+    return hashlib.sha256(f"{content_hash}\x00{model}\x00{PROMPT_VERSION}".encode()).hexdigest()
 
 
 class ModelNotes(BaseModel):

@@ -11,6 +11,7 @@ import re
 import pysbd
 
 MAX_TEXT_CHARS = 6000
+WINDOW_CHARS = 400
 
 _segmenter = pysbd.Segmenter(language="en", clean=False)
 
@@ -59,3 +60,49 @@ def is_planted_instruction(sentence: str) -> bool:
 def story_sentences(text: str) -> list[str]:
     """The sentences of `text` that belong to the story: no boilerplate, no instructions aimed at a model."""
     return [s for s in split_sentences(text) if not is_boilerplate(s) and not is_planted_instruction(s)]
+
+
+class SentenceFinder:
+    """The story sentence around a span of `text`, segmenting only a window around it.
+
+    Facts are found by scanning the whole text with flat patterns; only where one matches is a sentence
+    needed, so pysbd runs on a few hundred characters per fact instead of on every article's full text.
+    Sentences already found are remembered, so several facts in one sentence cost one segmentation.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._known: list[tuple[int, int]] = []
+
+    def _segment_window(self, start: int, end: int) -> None:
+        text = self.text
+        lo, hi = max(0, start - WINDOW_CHARS), min(len(text), end + WINDOW_CHARS)
+        if lo > 0:  # start on a word, not inside one
+            space = text.find(" ", lo, start)
+            lo = space + 1 if space >= 0 else lo
+        if hi < len(text):
+            space = text.rfind(" ", end, hi)
+            hi = space if space >= 0 else hi
+        pos = lo
+        for segment in _segmenter.segment(text[lo:hi]):
+            piece = segment.strip()
+            if not piece:
+                continue
+            found = text.find(piece, pos, hi)
+            if found < 0:
+                continue
+            self._known.append((found, found + len(piece)))
+            pos = found + len(piece)
+
+    def around(self, start: int, end: int) -> str | None:
+        """The sentence holding text[start:end], or None when it is boilerplate or a planted instruction."""
+        span = next(((s, e) for s, e in self._known if s <= start and end <= e), None)
+        if span is None:
+            self._segment_window(start, end)
+            span = next(((s, e) for s, e in self._known if s <= start and end <= e), None)
+        if span is None:
+            return None  # the match straddles two sentences: not one fact
+        sentence = self.text[span[0]:span[1]]
+        if is_boilerplate(sentence) or is_planted_instruction(sentence):
+            return None
+        return sentence
