@@ -21,8 +21,8 @@ _SCALE = r"(?:\s?(?:trillion|billion|million|thousand|bn|tn|[kKmMbB])\b)?"
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 
-# (kind, label for the notes, pattern). Order matters: earlier kinds claim their span first.
-FIGURE_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple((k, label, re.compile(p)) for k, label, p in (
+# (kind, label for the notes, pattern). Order matters: where two kinds match at one place, the earlier wins.
+FIGURE_RULES: tuple[tuple[str, str, str], ...] = (
     ("price", "price",
      rf"(?:[$€£]\s?{_NUM}{_SCALE}|{_NUM}{_SCALE}\s?(?:dollars|euros|USD|EUR))\s?(?:per|/|a|an)\s"
      r"(?:month|year|user|seat|million tokens|1M tokens|M tokens|1,000 tokens|token|hour|request)\b"),
@@ -37,26 +37,33 @@ FIGURE_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple((k, label, re
     ("version", "version",
      r"\b(?!Apache[ -])(?:[A-Z][\w]{1,20}[ -])(?:v?\d{1,3}(?:\.\d{1,3}){1,3}|v\d{1,3})\b|\bversion\s\d{1,3}(?:\.\d{1,3}){0,3}\b"),
     ("date", "date", rf"\b{_MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s20\d\d)?\b|\b(?:in|by|from)\s{_MONTH}\s20\d\d\b"),
-))
+)
 
 # Availability and licence signals: (kind, label, pattern), matched case-insensitively unless capitalised.
-SIGNAL_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple((k, label, re.compile(p, flags)) for k, label, p, flags in (
+SIGNAL_RULES: tuple[tuple[str, str, str, bool], ...] = (
     ("open_weights", "open weights", r"\bopen[\s-]weights?\b|\bweights (?:are|were) (?:available|released)\b",
-     re.IGNORECASE),
+     True),
     ("licence", "licence", r"\bApache(?:[\s-]2(?:\.0)?)?\s(?:licen[cs]e|licensed)\b|\bApache[\s-]2\.0\b|"
      r"\bMIT(?:[\s-]licen[cs]ed?|\slicen[cs]e)\b|\bLlama \d(?:\.\d)? (?:Community )?Licen[cs]e\b|"
      r"\bLlama (?:Community )?Licen[cs]e\b|\b(?:A|L)?GPL(?:v?\d)?\b|\bBSD licen[cs]e\b|\bCreative Commons\b|"
-     r"\bCC[\s-]BY(?:-[A-Z]{2}){0,2}\b|\bOpenRAIL\b|\bGemma terms\b|\bopen[\s-]source(?:d)?\b", 0),
-    ("api", "API", r"\b(?:via|through|in) (?:the |its |an |our )?(?:\w+ )?API\b|\bAPI access\b|\bAPI\b", 0),
-    ("ga", "generally available", r"\bgenerally available\b|\bgeneral availability\b|\bGA\b", 0),
-    ("beta", "beta", r"\b(?:public |private |open |closed )?beta\b", re.IGNORECASE),
-    ("preview", "preview", r"\b(?:research |developer |public |technical )?preview\b", re.IGNORECASE),
-    ("waitlist", "waitlist", r"\bwait[\s-]?list\b", re.IGNORECASE),
+     r"\bCC[\s-]BY(?:-[A-Z]{2}){0,2}\b|\bOpenRAIL\b|\bGemma terms\b|\bopen[\s-]source(?:d)?\b", False),
+    ("api", "API", r"\b(?:via|through|in) (?:the |its |an |our )?(?:\w+ )?API\b|\bAPI access\b|\bAPI\b", False),
+    ("ga", "generally available", r"\bgenerally available\b|\bgeneral availability\b|\bGA\b", False),
+    ("beta", "beta", r"\b(?:public |private |open |closed )?beta\b", True),
+    ("preview", "preview", r"\b(?:research |developer |public |technical )?preview\b", True),
+    ("waitlist", "waitlist", r"\bwait[\s-]?list\b", True),
     ("region", "region",
      r"\b(?:available|launch(?:es|ed|ing)?|rolling out|rolls out|roll out|coming)\b[^.]{0,60}?\b(?:in|to) "
      r"(?:the )?(?:US|U\.S\.|UK|EU|European Union|Europe|India|China|Japan|Canada|Australia|"
-     r"United States|United Kingdom|\d{1,3} countries)\b", 0),
-))
+     r"United States|United Kingdom|\d{1,3} countries)\b", False),
+)
+
+# Each list of rules runs as one alternation, one pass over the text whatever the number of rules.
+_FIGURES = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, _label, pattern in FIGURE_RULES))
+_SIGNALS = re.compile("|".join(f"(?P<{kind}>(?i:{pattern}))" if folded else f"(?P<{kind}>{pattern})"
+                               for kind, _label, pattern, folded in SIGNAL_RULES))
+_LABELS = {kind: label for kind, label, *_rest in (*FIGURE_RULES, *SIGNAL_RULES)}
+_DIGIT = re.compile(r"\d")
 
 _CHECKS: dict[str, str] = {
     "licence": "read the licence's terms before building on it commercially",
@@ -99,32 +106,33 @@ class StoryFacts:
 
 
 def _figures(text: str, finder: SentenceFinder) -> list[Fact]:
-    taken: list[tuple[int, int]] = []
-    found: list[tuple[int, Fact]] = []
+    if not _DIGIT.search(text):
+        return []  # every figure has a digit
+    found: list[Fact] = []
     seen: set[str] = set()
-    for kind, label, pattern in FIGURE_RULES:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            words = match.group(0).strip()
-            if words in seen or any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))  # a span is claimed even in a refused sentence
-            sentence = finder.around(start, end)
-            if sentence is not None:
-                seen.add(words)
-                found.append((start, Fact(kind, label, words, sentence)))
-    return [fact for _start, fact in sorted(found, key=lambda pair: pair[0])][:MAX_FACTS]
+    for match in _FIGURES.finditer(text):
+        kind, words = match.lastgroup or "", match.group(0).strip()
+        if words in seen:
+            continue
+        sentence = finder.around(*match.span())
+        if sentence is not None:
+            seen.add(words)
+            found.append(Fact(kind, _LABELS[kind], words, sentence))
+            if len(found) == MAX_FACTS:
+                break
+    return found
 
 
 def _signals(text: str, finder: SentenceFinder) -> list[Fact]:
-    found: list[tuple[int, Fact]] = []
-    for kind, label, pattern in SIGNAL_RULES:
-        for match in pattern.finditer(text):
-            sentence = finder.around(*match.span())
-            if sentence is not None:
-                found.append((match.start(), Fact(kind, label, match.group(0).strip(), sentence)))
-                break  # one quote per kind of signal
-    return [fact for _start, fact in sorted(found, key=lambda pair: pair[0])]
+    found: dict[str, Fact] = {}
+    for match in _SIGNALS.finditer(text):
+        kind = match.lastgroup or ""
+        if kind in found:
+            continue  # one quote per kind of signal
+        sentence = finder.around(*match.span())
+        if sentence is not None:
+            found[kind] = Fact(kind, _LABELS[kind], match.group(0).strip(), sentence)
+    return list(found.values())
 
 
 def story_text(title: str, summary: str, body: str) -> str:
