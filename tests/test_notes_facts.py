@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from agentoire_app.notes.compose import NOTHING_TO_SAY, ToolFacts, compose_facts_notes
 from agentoire_app.notes.facts import extract_facts
+from agentoire_app.notes.grounding import Corpus, ungrounded
+from agentoire_app.notes.llm import strip_reasoning
 from agentoire_app.notes.sentences import story_sentences
 from agentoire_app.notes.summary import make_summary
 
@@ -121,3 +123,10 @@ def test_story_text_and_catalog_fields_are_escaped() -> None:
     tool = ToolFacts(slug='x"><script>', name="<b>X</b>", category="<i>c</i>")
     html = compose_facts_notes(extract_facts("It costs $5 <script>alert(1)</script> per month."), [tool])
     assert "<script>" not in html and "<b>X</b>" not in html and "&lt;b&gt;X&lt;/b&gt;" in html
+
+
+@settings(deadline=500, max_examples=40)
+@given(st.text(alphabet="Aa1.$% <>/think\n", max_size=20_000))
+def test_grounding_and_reasoning_stripping_stay_fast_on_hostile_text(text: str) -> None:
+    ungrounded(text, Corpus([text[:5000]]))
+    strip_reasoning("<think>" + text)
