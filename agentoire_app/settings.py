@@ -130,6 +130,12 @@ class Settings:
     base_url: str
     trusted_proxies: tuple[ProxyNetwork, ...] = ()
     check_apis: CheckApis = field(default_factory=lambda: CheckApis())
+    llm_url: str | None = None
+    llm_model: str = ""
+    llm_api_key: str | None = None
+    llm_concurrency: int = 2
+    llm_timeout_seconds: int = 60
+    llm_budget: int = 50
 
     @property
     def is_sqlite(self) -> bool:
@@ -156,4 +162,12 @@ def get_settings() -> Settings:
         base_url=_base_url_env(port),
         trusted_proxies=_trusted_proxies_env(),
         check_apis=check_apis_env(),
+        llm_url=os.environ.get("AGENTOIRE_LLM_URL", "").strip().rstrip("/") or None,
+        llm_model=os.environ.get("AGENTOIRE_LLM_MODEL", "").strip(),
+        llm_api_key=os.environ.get("AGENTOIRE_LLM_API_KEY", "").strip() or None,
+        # Calls at once, seconds per call, and articles per round after a refresh: a local model is slow,
+        # and a round that never ends would hold the next refresh's notes back.
+        llm_concurrency=_int_env("AGENTOIRE_LLM_CONCURRENCY", 2, minimum=1),
+        llm_timeout_seconds=_int_env("AGENTOIRE_LLM_TIMEOUT", 60, minimum=1),
+        llm_budget=_int_env("AGENTOIRE_LLM_BUDGET", 50, minimum=0),
     )

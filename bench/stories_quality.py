@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agentoire_app.ingest.clean import html_to_text, shorten
+from agentoire_app.ingest.clean import html_to_text
+from agentoire_app.models.text import shorten
 from agentoire_app.stories.assign import StoryAssigner, StoryRule, order_for_assignment
 from agentoire_app.stories.features import (
     ArticleFeatures,

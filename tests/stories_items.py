@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from agentoire_app.ingest.clean import html_to_text, shorten
+from agentoire_app.ingest.clean import html_to_text
+from agentoire_app.models.text import shorten
 from agentoire_app.stories.features import ArticleFeatures, article_features
 
 ITEMS = Path(__file__).resolve().parent / "fixtures" / "stories" / "items.jsonl"

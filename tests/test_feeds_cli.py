@@ -64,7 +64,7 @@ def test_add_refresh_list_and_news_on_a_fresh_database(server: FeedServer, db_ur
     news = json.loads(ok("news", "list", "--json", "--source", feed, "--limit", "3"))
     assert len(news) == 3
     assert set(news[0]) == {"slug", "title", "url", "source_url", "published_at", "category", "summary",
-                            "content_html", "story"}
+                            "content_html", "notes_html", "notes_origin", "story"}
     assert news[0]["source_url"] == feed and news[0]["title"]
 
 

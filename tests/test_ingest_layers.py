@@ -1,5 +1,5 @@
-"""Ingest sits below services: its modules import models, db, settings, net and each other, nothing above,
-and never hide an import inside a function."""
+"""Ingest sits below services: its modules import models, db, settings, net, the pure text work of `notes`
+and each other, nothing above, and never hide an import inside a function."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import agentoire_app.ingest
 
 INGEST = Path(agentoire_app.ingest.__file__).parent
-ALLOWED = {"models", "db", "settings", "net", "ingest"}
+ALLOWED = {"models", "db", "settings", "net", "notes", "ingest"}
 
 
 def _agentoire_imports(tree: ast.Module) -> list[tuple[str, int]]:

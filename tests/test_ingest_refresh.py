@@ -17,9 +17,10 @@ from feedserver import ATOM, FEEDS, RSS, FeedServer, running_server
 from sqlmodel import Session, col, select
 
 from agentoire_app.db import get_engine, session_scope, upgrade_schema
+from agentoire_app.desk.rounds import news_round
 from agentoire_app.ingest import refresh as refresh_module
 from agentoire_app.ingest.fetch import USER_AGENT, Fetcher
-from agentoire_app.ingest.refresh import RefreshReport, refresh_sources
+from agentoire_app.ingest.refresh import RefreshReport
 from agentoire_app.models import Article, ArticleTool, Category, Source, Tool
 from agentoire_app.services.sources import add_source
 
@@ -52,11 +53,12 @@ def add(db_url: str, url: str, **kwargs: Any) -> str:
 
 def refresh(db_url: str, *, now: datetime = NOW, all_sources: bool = True, url: str | None = None,
             **fetcher_options: Any) -> RefreshReport:
+    """A round as `agentoire refresh --once` runs it: the refresh, then notes, stories and candidates."""
     options = {"read_timeout": 2.0, "connect_timeout": 2.0, "total_timeout": 6.0, **fetcher_options}
 
     async def run() -> RefreshReport:
         async with Fetcher(**options) as fetcher:
-            return await refresh_sources(db_url=db_url, now=now, all_sources=all_sources, url=url, fetcher=fetcher)
+            return await news_round(db_url=db_url, now=now, all_sources=all_sources, url=url, fetcher=fetcher)
 
     return asyncio.run(run())
 
@@ -379,7 +381,7 @@ def test_wrong_and_missing_charsets_still_give_readable_text(server: FeedServer,
 
 # --- categories, mentions, notes -------------------------------------------------------------------
 
-def test_stories_get_a_category_tool_links_and_labelled_automatic_notes(server: FeedServer, db: str) -> None:
+def test_stories_get_a_category_tool_links_and_notes_made_of_their_facts(server: FeedServer, db: str) -> None:
     with session_scope(db) as session:
         session.add(Category(slug="model-runtimes", name="Model runtimes"))
         session.add(Category(slug="coding", name="Coding assistants"))
@@ -400,8 +402,9 @@ def test_stories_get_a_category_tool_links_and_labelled_automatic_notes(server: 
                                                   .join(Tool, col(Tool.id) == ArticleTool.tool_id)).all()}
     assert linked == {(by_guid["1"].id, "cursor"), (by_guid["1"].id, "ollama")}
     notes = by_guid["1"].notes_html
-    assert "Automatic notes" in notes and 'href="/tools/cursor"' in notes and "(model runtimes)" in notes
-    assert "No tool from the catalog" in by_guid["2"].notes_html
+    assert 'href="/tools/cursor"' in notes and 'href="/tools/ollama"' in notes and "Model runtimes" in notes
+    assert "<strong>$900M</strong>" in notes and by_guid["1"].notes_origin == "facts"
+    assert "names no tool from our catalog" in by_guid["2"].notes_html
 
 
 def test_the_news_revision_changes_when_articles_land_or_change(server: FeedServer, db: str) -> None:
@@ -444,7 +447,7 @@ def test_a_big_refresh_parses_in_worker_processes_with_the_same_result(server: F
     urls = [add(sqlite_url, server.feed(f"/p/{n}", n)) for n in names]
     report = refresh(sqlite_url)
     assert [outcome(report, u)["new"] for u in urls] == [25, 40, 5]
-    assert all(a.notes_html.startswith('<p class="auto-notes-label">') for a in articles(sqlite_url))
+    assert all(a.notes_html.startswith("<p>") and a.notes_origin == "facts" for a in articles(sqlite_url))
     assert not [r for r in caplog.records if "parse workers" in r.getMessage()]  # no fallback to threads
 
 

@@ -25,12 +25,12 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import catalog_cmd, feeds_cmd, news_cmd, refresh_cmd, serve_cmd, stories_cmd, tools_cmd
+    from . import catalog_cmd, feeds_cmd, news_cmd, notes_cmd, refresh_cmd, serve_cmd, stories_cmd, tools_cmd
 
     parser = _OneLineParser(prog="agentoire", description="agentoire: AI tools directory and news desk")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
     sub.required = True
-    for module in (serve_cmd, feeds_cmd, refresh_cmd, news_cmd, stories_cmd, tools_cmd, catalog_cmd):
+    for module in (serve_cmd, feeds_cmd, refresh_cmd, news_cmd, stories_cmd, notes_cmd, tools_cmd, catalog_cmd):
         module.register(sub)
     return parser
 

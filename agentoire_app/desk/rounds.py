@@ -1,4 +1,4 @@
-"""One round of the desk: refresh the feeds, then build on what was stored (stories, tool candidates)."""
+"""One round of the desk: refresh the feeds, then build on what was stored (notes, stories, tool candidates)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from ..discovery.store import discover_candidates
 from ..ingest.refresh import AfterStore, RefreshReport, refresh_sources
 from ..stories.place import place_new_articles
+from .notes_jobs import note_fresh_articles
+from .notes_queue import start_model_round_if_configured
 
 
 def place_stories(db_url: str | None, now: datetime, report: RefreshReport) -> None:
@@ -22,9 +24,16 @@ def find_candidates(db_url: str | None, now: datetime, report: RefreshReport) ->
         discover_candidates(db_url, now)
 
 
+def write_notes(db_url: str | None, now: datetime, report: RefreshReport) -> None:
+    """The catalog's part of the practitioner notes for what this refresh stored or changed (the story's
+    part was made while preparing each entry)."""
+    if report.new or report.updated:
+        note_fresh_articles(db_url, since=now)
+
+
 def after_store_steps(*, stories: bool = True, candidates: bool = True) -> list[AfterStore]:
     """The steps a round runs after its stores, in order (stories first: candidates read no story)."""
-    steps: list[AfterStore] = []
+    steps: list[AfterStore] = [write_notes]
     if stories:
         steps.append(place_stories)
     if candidates:
@@ -33,5 +42,13 @@ def after_store_steps(*, stories: bool = True, candidates: bool = True) -> list[
 
 
 async def news_round(*, stories: bool = True, candidates: bool = True, **refresh: Any) -> RefreshReport:
-    """`refresh_sources` with the desk's steps after its stores; the keyword arguments go to the refresh."""
-    return await refresh_sources(after_store=after_store_steps(stories=stories, candidates=candidates), **refresh)
+    """`refresh_sources` with the desk's steps after its stores; the keyword arguments go to the refresh.
+
+    The process that refreshed (and only it: the others were refused the lease) then starts the model's
+    notes in the background when a model is configured; the round never waits for the model.
+    """
+    report = await refresh_sources(after_store=after_store_steps(stories=stories, candidates=candidates),
+                                   **refresh)
+    if not report.skipped:
+        start_model_round_if_configured(refresh.get("db_url"))
+    return report

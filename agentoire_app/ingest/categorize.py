@@ -59,25 +59,6 @@ CATEGORY_DESCRIPTIONS: dict[str, str] = {
     "product": "a launch, release or update of a product",
     FALLBACK: "general AI industry news",
 }
-# What a story of each kind usually asks of people who build with AI: generic guidance chosen by category,
-# never a claim about the particular story.
-PRACTITIONER_HINTS: dict[str, str] = {
-    "funding": "Funding rarely changes what you can use today; it can signal the vendor's staying power and "
-               "future pricing.",
-    "policy": "Rules and rulings can change what you may deploy or must document; check whether this one "
-              "applies where your users are.",
-    "safety": "Worth checking against your own systems: the same weakness or safeguard may apply to the "
-              "models and prompts you ship.",
-    "research": "Results from papers and benchmarks need reproducing on your own data before they change a "
-                "production choice.",
-    "open-source": "Openly licensed work can usually be tried locally; read the licence (and any model-weight "
-                   "terms) before building on it.",
-    "hardware": "Hardware news moves inference cost and availability, usually months after the announcement.",
-    "business": "Deals and company moves can change a product's roadmap, pricing or support.",
-    "how-to": "A worked example you can reproduce; check the versions it assumes against yours.",
-    "product": "A change to a product you may depend on: check the release notes, pricing and API changes.",
-    FALLBACK: "General industry news: context rather than something to act on.",
-}
 CATEGORIES: tuple[str, ...] = (*(name for name, _ in RULES), FALLBACK)
 # How much of the title and of the text is read: a story announces its kind early, and the patterns try
 # every word at every position, so a bound keeps a hostile megabyte-long "title" cheap.
@@ -97,7 +78,7 @@ class Categorization:
 
 
 def categorize(title: str, text: str = "") -> Categorization:
-    """The category of a story with `title` and plain-text `text`, and why (for the practitioner notes)."""
+    """The category of a story with `title` and plain-text `text`, and why (the rule that filed it)."""
     for where, haystack in (("title", title[:READ_CHARS]), ("text", text[:READ_CHARS])):
         if not haystack:
             continue

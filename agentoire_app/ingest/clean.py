@@ -41,7 +41,6 @@ DROPPED_WITH_CONTENT = frozenset({
 LINK_REL = "noopener noreferrer nofollow"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_SCHEMES = frozenset({"http", "https"})
-SUMMARY_MAX_CHARS = 400
 
 _state = threading.local()
 
@@ -104,14 +103,3 @@ def html_to_text(fragment: str) -> str:
         # A space before every tag so that "<p>a</p><p>b</p>" reads "a b", not "ab".
         fragment = _text_cleaner.clean(_TAG_START.sub(" <", fragment))
     return _SPACES.sub(" ", html.unescape(fragment)).strip()
-
-
-def shorten(text: str, limit: int = SUMMARY_MAX_CHARS) -> str:
-    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-–—") + "…"

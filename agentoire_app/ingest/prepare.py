@@ -13,14 +13,15 @@ add, and say so on the source's status line instead of cutting silently (`Prepar
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..models.text import storable
-from .categorize import CATEGORY_DESCRIPTIONS, PRACTITIONER_HINTS, categorize
-from .clean import clean_html, html_to_text, shorten, text_to_html
+from ..models.text import shorten, storable
+from ..notes.compose import story_facts_html
+from ..notes.summary import make_summary
+from .categorize import categorize
+from .clean import clean_html, html_to_text, text_to_html
 from .mentions import ToolMatcher
 from .parse import ParsedEntry
 from .slugs import slugify
@@ -143,27 +144,6 @@ def entry_identity(entry: ParsedEntry, title: str, content: str) -> str:
     return guid
 
 
-def practitioner_notes(category: str, reason: str, tool_ids: list[int], catalog: ToolCatalog) -> str:
-    """Notes made only of what we know: the kind of story, why it was filed so, and the tools it names."""
-    description = CATEGORY_DESCRIPTIONS.get(category, "")
-    parts = ['<p class="auto-notes-label"><em>Automatic notes: derived from the story\'s wording and our '
-             "tool catalog, not written by an editor.</em></p>",
-             f"<p>Kind of news: <strong>{html.escape(category)}</strong> ({html.escape(description)}); "
-             f"filed so because {html.escape(reason)}.</p>",
-             f"<p>For practitioners: {html.escape(PRACTITIONER_HINTS.get(category, ''))}</p>"]
-    refs = [catalog.tools[t] for t in tool_ids if t in catalog.tools]
-    if refs:
-        links = ", ".join(
-            f'<a href="/tools/{html.escape(ref.slug)}">{html.escape(ref.name)}</a>'
-            + (f" ({html.escape(ref.category_name.lower())})" if ref.category_name else "")
-            for ref in refs
-        )
-        parts.append(f"<p>Mentions from the catalog: {links}.</p>")
-    else:
-        parts.append("<p>No tool from the catalog is named in the story.</p>")
-    return "".join(parts)
-
-
 def prepare_entry(entry: ParsedEntry, *, now: datetime, catalog: ToolCatalog) -> PreparedEntry:
     raw_content = entry.content
     raw_limit = MAX_CONTENT_CHARS * _RAW_CONTENT_FACTOR
@@ -180,9 +160,10 @@ def prepare_entry(entry: ParsedEntry, *, now: datetime, catalog: ToolCatalog) ->
     content_text = html_to_text(content_html)
     if entry.summary and entry.summary != raw_content:
         summary_text = html_to_text(entry.summary) if entry.summary_is_html else " ".join(entry.summary.split())
+        summary = make_summary(dek_text=summary_text, body_text=content_text)
     else:
         summary_text = content_text
-    summary = shorten(summary_text)
+        summary = make_summary(dek_text="", body_text=content_text)
     if not title:
         title = shorten(summary_text or content_text, 80) or "Untitled"
     guid = entry_identity(entry, title, content_html)
@@ -200,7 +181,7 @@ def prepare_entry(entry: ParsedEntry, *, now: datetime, catalog: ToolCatalog) ->
         slug_base=slugify(title, fallback="story-" + _digest(guid)[:8]),
         summary=storable(summary),
         content_html=storable(content_html),
-        notes_html=practitioner_notes(result.category, result.reason, tool_ids, catalog),
+        notes_html=storable(story_facts_html(title, summary, content_text)),  # the catalog's part comes after storage
         category=result.category,
         content_hash=_digest(title, content_html, summary, updated.isoformat() if updated else ""),
         published_at=published,

@@ -62,6 +62,8 @@ class Article(SQLModel, table=True):
         sa_column=sa.Column(sa.Text, nullable=False, server_default=""),
         description="practitioner notes: what the story means for people who build with AI",
     )
+    notes_origin: str = Field(default="facts", max_length=120, description="facts | model:NAME")
+    notes_key: str = Field(default="", max_length=64, description="what the model's notes were made for")
     category: str = Field(default="product", index=True, max_length=64)
     content_hash: str = Field(default="", max_length=64)
     published_at: datetime = Field(default_factory=utcnow, index=True)

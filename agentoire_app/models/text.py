@@ -1,8 +1,11 @@
-"""The one rule for text on its way into a column: no NUL character, no more than the column holds.
+"""Rules for outside text that every layer shares: what a column may hold, and how text is cut short.
 
+`storable`: no NUL character, no more than the column holds.
 PostgreSQL refuses NUL in text while SQLite keeps it, so a feed, an OPML file or a catalog entry carrying
 one would fail the whole transaction on one database and not the other; and a value longer than its
 `max_length` fails on PostgreSQL too. Every writer of outside text goes through `storable`.
+
+`shorten`: a summary or a title cut at a word boundary, the way ingest and the notes both cut them.
 """
 
 from __future__ import annotations
@@ -13,3 +16,17 @@ def storable(text: str, limit: int | None = None) -> str:
     if "\x00" in text:  # the common case costs one scan, not a copy
         text = text.replace("\x00", "")
     return text if limit is None else text[:limit]
+
+
+SUMMARY_MAX_CHARS = 400
+
+
+def shorten(text: str, limit: int = SUMMARY_MAX_CHARS) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"

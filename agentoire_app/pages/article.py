@@ -31,12 +31,16 @@ def _article() -> rx.Component:
         ),
         rx.el.h1(ArticleState.title, data_testid="article-title", class_name="ag-article-title"),
         rx.el.div(
-            rx.el.p(ArticleState.summary, class_name="ag-summary"),
+            rx.cond(ArticleState.summary != "",
+                    rx.el.p(ArticleState.summary, data_testid="article-summary", class_name="ag-summary")),
             rx.cond(ArticleState.body_html != "", rx.html(ArticleState.body_html, class_name="ag-prose")),
             rx.cond(
                 ArticleState.notes_html != "",
                 rx.el.section(rx.el.h2("for practitioners", class_name="ag-h3"),
-                              rx.html(ArticleState.notes_html, class_name="ag-prose"), class_name="ag-notes"),
+                              rx.html(ArticleState.notes_html, data_testid="article-notes", class_name="ag-prose"),
+                              rx.el.p("notes ", ArticleState.notes_origin, data_testid="article-notes-origin",
+                                      class_name="ag-meta"),
+                              class_name="ag-notes"),
             ),
             data_testid="article-body",
             class_name="ag-article-body",

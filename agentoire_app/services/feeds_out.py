@@ -8,6 +8,7 @@ so no title or summary from a feed can break the document.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from ..models import Article, Source, Tool
+from .news import notes_origin_line
 from .sources import public_source_name, url_is_publishable
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -93,6 +95,15 @@ def atom_feed(*, title: str, feed_url: str, site_url: str, subtitle: str = "",
     return "\n".join(out) + "\n"
 
 
+def notes_with_origin(notes_html: str, origin: str, *, base_url: str) -> str:
+    """The practitioner notes for an Atom entry's content (links to our tool pages made absolute, since
+    feed readers have no page to resolve them against), with the line saying where they come from."""
+    if not notes_html:
+        return ""
+    absolute = notes_html.replace('href="/', f'href="{base_url}/')
+    return f"{absolute}<p><em>Notes {html.escape(notes_origin_line(origin))}.</em></p>"
+
+
 def news_atom(rows: Iterable[tuple[Article, Source]], *, base_url: str) -> str:
     """The news desk as Atom: each entry links to our article page and, as `via`, to the original."""
     base = base_url.rstrip("/")
@@ -104,6 +115,7 @@ def news_atom(rows: Iterable[tuple[Article, Source]], *, base_url: str) -> str:
             updated=article.updated_at or article.published_at,
             published=article.published_at,
             summary=article.summary,
+            content_html=notes_with_origin(article.notes_html, article.notes_origin, base_url=base),
             author=public_source_name(source),
             categories=(article.category,),
             via=article.url if url_is_publishable(article.url) else "",

@@ -38,6 +38,13 @@ def tools_mentioned(article_id: int, *, session: Session) -> Sequence[Tool]:
     ).all()
 
 
+def notes_origin_line(origin: str) -> str:
+    """Where an article's notes come from, in words (the article page and the Atom feed say the same)."""
+    if origin.startswith("model:"):
+        return f"written by {origin.removeprefix('model:')} from the story's text"
+    return "from the story's text and our catalog"
+
+
 def article_public(article: Article, source: Source) -> dict[str, object]:
     """The contract's public shape of an article (`agentoire news list --json`, `/api/news`)."""
     return {
@@ -49,6 +56,8 @@ def article_public(article: Article, source: Source) -> dict[str, object]:
         "category": article.category,
         "summary": article.summary,
         "content_html": article.content_html,
+        "notes_html": article.notes_html,
+        "notes_origin": article.notes_origin,
     }
 
 

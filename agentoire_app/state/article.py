@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from ..concurrency import in_session
 from ..models import Article, RemovedArticle, Source
-from ..services.news import article_neighbours, get_article
+from ..services.news import article_neighbours, get_article, notes_origin_line
 from ..services.removed import get_removed_article
 from ._format import long_date, slug_from_path, source_name
 
@@ -37,6 +37,7 @@ class ArticleState(rx.State):
     summary: str = ""
     body_html: str = ""
     notes_html: str = ""
+    notes_origin: str = ""
     url: str = ""
     older: str = ""
     newer: str = ""
@@ -61,9 +62,10 @@ class ArticleState(rx.State):
         self.date = long_date(article.published_at)
         self.source = source_name(source.title, source.site_url or source.url)
         self.summary = article.summary
-        # content_html and notes_html are sanitised on ingest (nh3), so they are rendered as HTML here.
+        # content_html is sanitised on ingest (nh3) and notes_html is built from escaped text, so both render as HTML.
         self.body_html = article.content_html
         self.notes_html = article.notes_html
+        self.notes_origin = notes_origin_line(article.notes_origin)
         self.url = article.url
         self.older = older or ""
         self.newer = newer or ""
