@@ -1,6 +1,6 @@
 """Awesome-list Markdown: every oddity real lists contain is read sensibly or reported, never raised.
 
-Each snippet below is a few lines of our own, one per oddity in /work/shared/catalog/README.md; the real
+Each snippet below is a few lines of our own, one per oddity found in the real lists; the real
 lists are imported end to end at the bottom of the file (on SQLite and PostgreSQL).
 """
 

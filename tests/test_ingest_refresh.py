@@ -1,6 +1,6 @@
 """A refresh against a real loopback server and a real database (SQLite and PostgreSQL).
 
-The specification of issue 3, items 2, 4 and 6: a good citizen on the wire, stable identities and slugs,
+The specification of a good citizen on the wire, stable identities and slugs,
 in-place updates, every source's status on its row, one source never blocking the others.
 """
 

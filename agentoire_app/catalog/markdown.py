@@ -1,7 +1,7 @@
 """Awesome-list Markdown: `- [Name](url) - description` bullets and `| [Name](url) | details | badge |` tables.
 
 Categories come from the headings above a row (nested, however oddly). Real lists are untidy, so every
-rule here answers something seen in one (see /work/shared/catalog/README.md): contents tables and "more
+rule here answers something seen in one (the lists in tests/fixtures/catalog/): contents tables and "more
 lists" sections are skipped; a row we cannot use is reported with its line number, never raised; a star
 badge names a repository but the project link wins when they disagree; separators may be ` - `, ` – `,
 ` — `, `: ` or nothing; `**` may be left unclosed; links may lack a scheme or have stray text after them.
