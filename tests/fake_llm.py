@@ -51,8 +51,8 @@ def completion_bytes(content: str, **extra: object) -> bytes:
 def sse_events(content: str, *, pieces: int, finish_reason: str = "stop") -> list[bytes]:
     """`content` as an OpenAI-style stream: a role event, `pieces` deltas, a finish event and `[DONE]`."""
     size = max(1, -(-len(content) // pieces))
-    deltas = [{"role": "assistant"}] + [{"content": content[i:i + size]} for i in range(0, len(content), size)]
-    events = [{"choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
+    deltas: list[dict[str, str]] = [{"role": "assistant"}] + [{"content": content[i:i + size]} for i in range(0, len(content), size)]
+    events: list[dict[str, object]] = [{"choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
     events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": finish_reason}]})
     return [f"data: {json.dumps(e)}\n\n".encode() for e in events] + [b"data: [DONE]\n\n"]
 
