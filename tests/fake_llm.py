@@ -4,6 +4,11 @@ The server reads the article's title from the prompt (`TITLE: …`) and answers 
 scripted for that title (the last one repeats), or `default`. A reply is a status, a completion text,
 headers and a delay; `refuse_modes` makes it answer 400 to a `response_format` it "does not support",
 as servers without structured output do. Every request body is recorded.
+
+A reply can also misbehave as real servers do: `stream` sends the completion as server-sent events in
+`chunks` pieces (`stall_after` pieces then silence, `cut_after` pieces then the connection closes without
+`[DONE]`); `raw` is sent as the body verbatim (HTML, a huge answer, bad UTF-8, odd JSON) with
+`content_type`; `finish_reason` is reported as given; `hang_up` closes the connection without answering.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+STALL_SECONDS = 5.0  # longer than any test's per-call timeout
+
 
 @dataclass
 class Reply:
@@ -24,6 +31,30 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    stream: bool = False
+    chunks: int = 4
+    stall_after: int | None = None
+    cut_after: int | None = None
+    raw: bytes | None = None
+    content_type: str = "application/json"
+    finish_reason: str = "stop"
+    hang_up: bool = False
+
+
+def completion_bytes(content: str, **extra: object) -> bytes:
+    """A whole (not streamed) chat completion carrying `content`, with `extra` top-level keys."""
+    return json.dumps({"id": "x", "object": "chat.completion", **extra,
+                       "choices": [{"index": 0, "finish_reason": "stop",
+                                    "message": {"role": "assistant", "content": content}}]}).encode()
+
+
+def sse_events(content: str, *, pieces: int, finish_reason: str = "stop") -> list[bytes]:
+    """`content` as an OpenAI-style stream: a role event, `pieces` deltas, a finish event and `[DONE]`."""
+    size = max(1, -(-len(content) // pieces))
+    deltas: list[dict[str, str]] = [{"role": "assistant"}] + [{"content": content[i:i + size]} for i in range(0, len(content), size)]
+    events: list[dict[str, object]] = [{"choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
+    events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": finish_reason}]})
+    return [f"data: {json.dumps(e)}\n\n".encode() for e in events] + [b"data: [DONE]\n\n"]
 
 
 def notes_json(summary: str, *paragraphs: str) -> str:
@@ -62,23 +93,51 @@ class FakeLlm:
                 time.sleep(fake.latency + reply.delay)
                 with fake._lock:
                     fake.in_flight -= 1
-                if reply.status == 200:
-                    payload = json.dumps({"id": "x", "object": "chat.completion", "model": body.get("model"),
-                                          "choices": [{"index": 0, "finish_reason": "stop",
-                                                       "message": {"role": "assistant", "content": reply.content}}]})
-                else:
-                    payload = json.dumps({"error": {"message": reply.content or "error"}})
-                data = payload.encode()
                 try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    for name, value in reply.headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(data)
+                    if reply.hang_up:
+                        self.close_connection = True
+                        return
+                    if reply.stream and reply.status == 200:
+                        self._stream(reply)
+                        return
+                    self._whole(reply, body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
+
+            def _whole(self, reply: Reply, body: dict[str, Any]) -> None:
+                if reply.raw is not None:
+                    data = reply.raw
+                elif reply.status == 200:
+                    data = json.dumps({"id": "x", "object": "chat.completion", "model": body.get("model"),
+                                       "choices": [{"index": 0, "finish_reason": reply.finish_reason,
+                                                    "message": {"role": "assistant", "content": reply.content}}]}
+                                      ).encode()
+                else:
+                    data = json.dumps({"error": {"message": reply.content or "error"}}).encode()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _stream(self, reply: Reply) -> None:
+                # No Content-Length: the body is the events until the connection closes, as many servers do.
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                for n, event in enumerate(sse_events(reply.content, pieces=reply.chunks,
+                                                     finish_reason=reply.finish_reason)):
+                    if n == reply.cut_after:
+                        return
+                    if n == reply.stall_after:
+                        time.sleep(STALL_SECONDS)
+                        return
+                    self.wfile.write(event)
+                    self.wfile.flush()
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

@@ -10,7 +10,7 @@ from agentoire_app.notes.facts import extract_facts
 from agentoire_app.notes.grounding import Corpus, ungrounded
 from agentoire_app.notes.llm import strip_reasoning
 from agentoire_app.notes.sentences import story_sentences
-from agentoire_app.notes.summary import make_summary
+from agentoire_app.notes.summary import body_without_summary, make_summary
 
 LAUNCH = ("Acme released Orca 2.1, a 70B parameters model with a 128K context window, under the Apache 2.0 "
           "licence. The open weights are on its site. It scores 85% on MMLU and costs $2 per million tokens "
@@ -87,11 +87,13 @@ def test_boilerplate_never_becomes_the_summary() -> None:
         "Acme opens its flagship model to everyone after a year of closed releases.")
 
 
-def test_a_summary_never_repeats_the_body_shown_under_it() -> None:
+def test_a_dek_that_repeats_the_body_gives_way_to_the_lead_which_the_page_cuts_from_the_body() -> None:
     body = "Acme opens its flagship model to everyone. It had been closed for a year. More follows."
-    assert make_summary(dek_text=body, body_text=body) == ""
-    assert make_summary(dek_text="Acme opens its flagship model to everyone.", body_text=body) == ""
-    assert make_summary(dek_text="", body_text=body) == ""
+    lead = "Acme opens its flagship model to everyone. It had been closed for a year."
+    assert make_summary(dek_text=body, body_text=body) == lead
+    assert make_summary(dek_text="Acme opens its flagship model to everyone.", body_text=body) == lead
+    assert make_summary(dek_text="", body_text=body) == lead
+    assert body_without_summary(lead, f"<p>{body}</p>") == "<p>More follows.</p>"
 
 
 def test_the_lead_is_used_when_boilerplate_stands_before_the_body() -> None:

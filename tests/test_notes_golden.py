@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from agentoire_app.ingest.clean import html_to_text
 from agentoire_app.ingest.parse import ParsedEntry, parse_feed
 from agentoire_app.ingest.prepare import PreparedEntry, ToolCatalog, prepare_entry
 from agentoire_app.models import Article
-from agentoire_app.notes.summary import repeats_body
+from agentoire_app.notes.summary import body_without_summary, repeats_body
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NOTES = FIXTURES / "notes"
@@ -71,9 +72,28 @@ def test_summaries_and_facts_match_the_golden_file() -> None:
 
 
 @pytest.mark.parametrize("key", sorted(_inputs()))
-def test_every_fact_is_quoted_from_the_story_and_no_summary_repeats_the_body(key: str) -> None:
+def test_every_fact_is_quoted_from_the_story_and_the_page_never_shows_the_summary_twice(key: str) -> None:
     prepared = _inputs()[key]
     text = article_text(_article(prepared))
     for fact in facts_for(_article(prepared)).all:
         assert fact.text in fact.sentence and fact.sentence in text
-    assert not prepared.summary or not repeats_body(prepared.summary, html_to_text(prepared.content_html))
+    shown = html_to_text(body_without_summary(prepared.summary, prepared.content_html))
+    assert not prepared.summary or not repeats_body(prepared.summary, shown)
+    assert not prepared.summary or _words(prepared.summary.rstrip("…")) not in _words(shown)
+
+
+def test_a_description_only_item_shows_its_lead_as_the_summary_and_the_rest_as_its_body() -> None:
+    prepared = _inputs()["1faf2afd6834b7cb"]
+    shown = html_to_text(body_without_summary(prepared.summary, prepared.content_html))
+    assert prepared.summary.startswith("Analysts predict a tough period for AI stocks")
+    assert shown.startswith("Google's custom AI chips, TPUs, are seen as a significant advantage")
+
+
+def test_a_body_that_is_only_its_lead_shows_as_the_summary_alone() -> None:
+    prepared = _inputs()["mf_heise_rss090_rdf.xml#1"]
+    assert prepared.summary.startswith("Giganten-Hochzeit in den USA")
+    assert body_without_summary(prepared.summary, prepared.content_html) == ""
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", text.lower())) + " "

@@ -102,7 +102,7 @@ def test_a_grounded_answer_is_stored_with_the_model_as_origin(db: str, fake: Fak
     assert "<strong>In short:</strong> Acme released Orca 2.1" in article.notes_html
     assert article.notes_html != facts_html and article.notes_key == notes_key("hash-0", MODEL)
     sent = fake.requests[0]
-    assert sent["response_format"]["type"] == "json_schema" and sent["stream"] is False
+    assert sent["response_format"]["type"] == "json_schema" and sent["stream"] is True
     assert "<article>" in sent["messages"][1]["content"]
 
 

@@ -58,7 +58,9 @@ def test_notes_rebuild_remakes_summaries_and_facts_notes(db_url: str, capsys: py
     with Session(get_engine(db_url)) as session:
         article = session.exec(select(Article)).one()
     assert "filler" not in article.notes_html and "Apache 2.0 licence" in article.notes_html
-    assert article.summary == ""  # the old summary was the body cut short
+    # The old summary was the body cut short; the lead replaces it (the article page cuts it from the body).
+    assert article.summary == ("Acme released Orca 2.1, a 70B parameters model with a 128K context window, under "
+                               "the Apache 2.0 licence. The open weights are on its site.")
 
 
 def test_notes_rebuild_uses_the_model_when_configured(db_url: str, fake: FakeLlm, monkeypatch: pytest.MonkeyPatch,

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .sentences import MAX_TEXT_CHARS, SentenceFinder
+from .summary import repeats_body
 
 MAX_FACTS = 12
 
@@ -137,9 +138,9 @@ def _signals(text: str, finder: SentenceFinder) -> list[Fact]:
 
 def story_text(title: str, summary: str, body: str) -> str:
     """The story's own words as facts and grounding read them: title, the summary unless the body
-    starts with it, then the body; capped."""
+    starts with it (as a lead taken for the summary does), then the body; capped."""
     parts = [title.strip().rstrip(".") + "." if title.strip() else ""]
-    if summary and not body.startswith(summary.rstrip("…")):
+    if summary and not repeats_body(summary, body):
         parts.append(summary)
     parts.append(body)
     return " ".join(p for p in parts if p)[:MAX_TEXT_CHARS]

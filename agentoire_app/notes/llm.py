@@ -5,11 +5,14 @@ else a JSON object, else plain text parsed by paragraphs. A server that refuses 
 answers 400/422 and we step down once per client (remembered for later calls). Reasoning models'
 `<think>…</think>` preambles are cut before parsing, and the answer is validated with pydantic.
 Errors are typed so the queue can tell "try later" (rate limit, server down, timeout) from "this answer is
-unusable" (bad shape).
+unusable" (bad shape). The answer is asked for as a stream and read by `llm_wire` (streamed or whole,
+bounded); the timeout is per read, so it bounds a stall, and `TOTAL_TIMEOUT_FACTOR` times it bounds the
+whole call. Redirects are never followed: the API key goes to the configured server and nowhere else.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -18,9 +21,15 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, Field, ValidationError
 
+from .llm_wire import LlmBadAnswer, LlmError, LlmRateLimited, LlmUnavailable, completion_text, read_reply
+
+__all__ = ["LlmBadAnswer", "LlmClient", "LlmError", "LlmRateLimited", "LlmUnavailable", "ModelNotes", "notes_key",
+           "parse_notes", "strip_reasoning"]
+
 PROMPT_VERSION = "notes-1"
 MAX_ANSWER_CHARS = 20_000
 MODES = ("json_schema", "json_object", "text")
+TOTAL_TIMEOUT_FACTOR = 5
 
 _THINK = re.compile(r"<think>.{0,40000}?</think>|^.{0,40000}?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
@@ -52,24 +61,6 @@ NOTES_SCHEMA = {
     "required": ["summary", "paragraphs"],
     "additionalProperties": False,
 }
-
-
-class LlmError(Exception):
-    """The model gave no usable answer."""
-
-
-class LlmUnavailable(LlmError):
-    """Try again later: the server failed, timed out or could not be reached."""
-
-
-class LlmRateLimited(LlmUnavailable):
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited, retry after {retry_after:.0f} s")
-        self.retry_after = retry_after
-
-
-class LlmBadAnswer(LlmError):
-    """The answer is not notes in the shape we asked for."""
 
 
 def strip_reasoning(text: str) -> str:
@@ -107,6 +98,10 @@ def parse_notes(text: str, *, mode: str) -> ModelNotes:
         raise LlmBadAnswer(f"the answer does not have the notes' shape: {str(exc).splitlines()[0]}") from exc
 
 
+class _Refused(Exception):
+    """The server does not take this `response_format`."""
+
+
 class LlmClient:
     """One server and model; `client` is shared by the queue's workers (one connection pool)."""
 
@@ -115,16 +110,18 @@ class LlmClient:
         self.url = url.rstrip("/") + "/chat/completions"
         self.model = model
         self.mode_index = 0
+        self.total_timeout = timeout * TOTAL_TIMEOUT_FACTOR
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._own = client is None
-        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(timeout), headers=headers)
+        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(timeout), headers=headers,
+                                                   follow_redirects=False)
 
     async def aclose(self) -> None:
         if self._own:
             await self._client.aclose()
 
     def _body(self, messages: list[dict[str, str]], mode: str) -> dict[str, Any]:
-        body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": 0.2, "stream": False}
+        body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": 0.2, "stream": True}
         if mode == "json_schema":
             body["response_format"] = {"type": "json_schema",
                                        "json_schema": {"name": "notes", "strict": True, "schema": NOTES_SCHEMA}}
@@ -137,22 +134,36 @@ class LlmClient:
         while True:
             mode = MODES[self.mode_index]
             try:
-                response = await self._client.post(self.url, json=self._body(messages, mode))
-            except httpx.TimeoutException as exc:
-                raise LlmUnavailable("the model did not answer in time") from exc
-            except httpx.HTTPError as exc:
-                raise LlmUnavailable(f"the model server could not be reached: {exc}") from exc
-            if response.status_code == 429:
-                raise LlmRateLimited(_retry_after(response))
-            if response.status_code in (400, 422) and mode != "text":
+                async with asyncio.timeout(self.total_timeout):
+                    text = await self._complete(self._body(messages, mode), mode)
+            except _Refused:
                 self.mode_index += 1  # this server does not take that response_format: ask more simply
                 continue
-            if response.status_code >= 400:
-                raise LlmUnavailable(f"the model server answered {response.status_code}")
-            try:
-                content = response.json()["choices"][0]["message"]["content"]
-            except (ValueError, KeyError, IndexError, TypeError) as exc:
-                raise LlmBadAnswer("the server's reply is not a chat completion") from exc
-            if not isinstance(content, str):
-                raise LlmBadAnswer("the completion has no text")
-            return parse_notes(content, mode=mode)
+            except TimeoutError as exc:
+                raise LlmUnavailable(f"the model took more than {self.total_timeout:.0f} s in all") from exc
+            return parse_notes(text, mode=mode)
+
+    async def _complete(self, body: dict[str, Any], mode: str) -> str:
+        try:
+            async with self._client.stream("POST", self.url, json=body, follow_redirects=False) as response:
+                _check_status(response, mode)
+                raw = await read_reply(response)
+                content_type = response.headers.get("content-type", "")
+        except httpx.TimeoutException as exc:
+            raise LlmUnavailable("the model did not answer in time") from exc
+        except httpx.HTTPError as exc:
+            raise LlmUnavailable(f"the model server could not be reached: {exc}") from exc
+        return completion_text(raw, content_type=content_type)
+
+
+def _check_status(response: httpx.Response, mode: str) -> None:
+    status = response.status_code
+    if status == 429:
+        raise LlmRateLimited(_retry_after(response))
+    if status in (400, 422) and mode != "text":
+        raise _Refused
+    if 300 <= status < 400:
+        raise LlmUnavailable(f"the model server redirected ({status}); redirects are not followed, "
+                             "so the API key is only ever sent to the configured URL")
+    if status != 200:
+        raise LlmUnavailable(f"the model server answered {status}")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from ..models import Article, ArticleTool, Source, Story, Tool
+from ..notes.summary import body_without_summary
 
 
 def get_article(slug: str, *, session: Session) -> tuple[Article, Source] | None:
@@ -43,6 +44,11 @@ def notes_origin_line(origin: str) -> str:
     if origin.startswith("model:"):
         return f"written by {origin.removeprefix('model:')} from the story's text"
     return "from the story's text and our catalog"
+
+
+def shown_body_html(article: Article) -> str:
+    """The body the article page shows under the summary: without the lead the summary already gives."""
+    return body_without_summary(article.summary, article.content_html)
 
 
 def article_public(article: Article, source: Source) -> dict[str, object]:

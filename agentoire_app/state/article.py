@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from ..concurrency import in_session
 from ..models import Article, RemovedArticle, Source
-from ..services.news import article_neighbours, get_article, notes_origin_line
+from ..services.news import article_neighbours, get_article, notes_origin_line, shown_body_html
 from ..services.removed import get_removed_article
 from ._format import long_date, slug_from_path, source_name
 
@@ -62,8 +62,9 @@ class ArticleState(rx.State):
         self.date = long_date(article.published_at)
         self.source = source_name(source.title, source.site_url or source.url)
         self.summary = article.summary
-        # content_html is sanitised on ingest (nh3) and notes_html is built from escaped text, so both render as HTML.
-        self.body_html = article.content_html
+        # content_html is sanitised on ingest (nh3) and notes_html is built from escaped text, so both render as HTML;
+        # the body drops the lead the summary shows, so no text appears twice.
+        self.body_html = shown_body_html(article)
         self.notes_html = article.notes_html
         self.notes_origin = notes_origin_line(article.notes_origin)
         self.url = article.url
