@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from ..models import Article, ArticleTool, Category, Source, Tool, utcnow
 from .sources import public_source_name, url_is_publishable
-from .tool_facts import FactSummary, facts_public
+from .tool_facts import FactSummary, facts_public, latest_facts
 
 SORTS = ("relevance", "newest", "name", "mentions")
 PRICINGS = ("free", "freemium", "paid", "open-source", "unknown")
@@ -308,13 +308,13 @@ def page_params(params: Mapping[str, str], *, default_per_page: int = 50) -> tup
 
 
 def tool_detail_public(tool: Tool, *, session: Session) -> dict[str, object]:
-    """Everything the tool page shows, as JSON-ready data: the listing with provenance, alternatives, news."""
+    """Everything the tool page shows, as JSON-ready data: the listing with provenance, alternatives, news.
+    `checked_at` is the contract's: when the tool checks last read it (null until then), as in the list."""
     return {
-        **tool_public(tool),
+        **tool_public(tool, latest_facts([tool.id or 0], session=session).get(tool.id or 0)),
         "description": tool.description,
         "license": tool.license,
         "updated_at": tool.updated_at,
-        "checked_at": tool.checked_at,
         "mentions": mention_count(tool.id or 0, session=session),
         "alternatives": [{"slug": t.slug, "name": t.name, "tagline": t.tagline, "shared": score}
                          for t, score in alternatives(tool, session=session)],
