@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 import pytest
 from directory_seed import article, categories, source, tool
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from agentoire_app.api import build_api
-from agentoire_app.models import utcnow
+from agentoire_app.models import Tool, ToolFact, utcnow
 
 
 @pytest.fixture
@@ -52,6 +52,26 @@ def test_tools_are_paginated_with_links(client: TestClient) -> None:
     seen = {t["slug"] for p in range(1, 5)
             for t in client.get("/api/tools", params={"per_page": 5, "page": p}).json()["items"]}
     assert len(seen) == 16
+
+
+CHECK_FIELDS = ("stars", "latest_version", "latest_release_at", "archived", "link_status", "checked_at")
+
+
+def test_tools_carry_what_the_checks_read_and_null_until_read(client: TestClient, seeded: Session) -> None:
+    alpha = seeded.exec(select(Tool).where(Tool.slug == "alpha-agent")).one()
+    read_at = datetime(2026, 11, 30, 8, tzinfo=UTC)
+    seeded.add(ToolFact(tool_id=alpha.id or 0, kind="github", read_at=read_at, stars=1234, latest_version="v2.0",
+                        latest_release_at=datetime(2026, 11, 2, tzinfo=UTC), archived=False, link_status="ok"))
+    seeded.commit()
+    listed = {t["slug"]: t for t in client.get("/api/tools", params={"per_page": 50}).json()["items"]}
+    detail = client.get("/api/tools/alpha-agent").json()
+    for shape in (listed["alpha-agent"], detail):
+        assert {k: shape[k] for k in CHECK_FIELDS} == {
+            "stars": 1234, "latest_version": "v2.0", "latest_release_at": "2026-11-02T00:00:00Z",
+            "archived": False, "link_status": "ok", "checked_at": "2026-11-30T08:00:00Z"}
+    unread = client.get("/api/tools/beta-coder").json()
+    assert {k: unread[k] for k in CHECK_FIELDS} == dict.fromkeys(CHECK_FIELDS)
+    assert {k: listed["beta-coder"][k] for k in CHECK_FIELDS} == dict.fromkeys(CHECK_FIELDS)
 
 
 def test_tools_filter_and_sort(client: TestClient) -> None:

@@ -4,6 +4,7 @@ stored as dated snapshots on both databases (clock injected, never patched)."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,11 +18,14 @@ from sqlmodel import Session, col, select
 
 from agentoire_app.checks.client import ApiClient, HourlyBudget
 from agentoire_app.checks.run import RoundReport, check_round
-from agentoire_app.models import Tool, ToolFact
+from agentoire_app.models import Tool, ToolCheck, ToolFact
+from agentoire_app.net.addresses import PublicAddressRule
 from agentoire_app.services.tool_facts import latest_facts
 from agentoire_app.services.tools import tool_public
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+# The fakes' "internet" is 127.0.0.1; 127.0.0.2 stays what it is, a private address.
+LOOPBACK_IS_PUBLIC = PublicAddressRule(also_public=(ipaddress.ip_network("127.0.0.1/32"),))
 
 
 @pytest.fixture
@@ -40,7 +44,8 @@ class Clock:
 def run_round(server: FeedServer, db_url: str, clock: Clock, *, budget: int = 4000,
               **client_options: object) -> RoundReport:
     async def go() -> RoundReport:
-        client = ApiClient(clock=clock, **client_options)  # type: ignore[arg-type]
+        options: dict[str, object] = {"public_rule": LOOPBACK_IS_PUBLIC, **client_options}
+        client = ApiClient(clock=clock, **options)  # type: ignore[arg-type]
         try:
             return await check_round(apis=apis_for(server), db_url=db_url, clock=clock,
                                      budget=HourlyBudget(budget, clock=clock), client=client)
@@ -82,6 +87,33 @@ def test_a_repository_is_read_into_a_dated_snapshot_and_the_contract_fields(
     assert public["stars"] == 95300 and public["latest_version"] == "v0.3.1"
     assert public["latest_release_at"] == datetime(2026, 11, 19, 12, tzinfo=UTC)
     assert public["link_status"] == "ok" and public["checked_at"] == clock.at and public["archived"] is False
+
+
+@pytest.fixture
+def private_site() -> Iterator[FeedServer]:
+    yield from running_server("127.0.0.2")
+
+
+def test_a_homepage_at_a_private_address_is_never_asked(
+        seeded: Session, db_url: str, api: FeedServer, private_site: FeedServer) -> None:
+    private_site.route("/admin", "<html>router</html>", headers={"Content-Type": "text/html"})
+    listed(seeded, api, "Sneaky", homepage=private_site.url("/admin"))
+    report = run_round(api, db_url, Clock(NOW + timedelta(days=2)))
+    assert (report.checked, report.failed) == (0, 1)
+    assert private_site.requests == [] and facts(seeded, "sneaky", "homepage") == []
+    check = seeded.exec(select(ToolCheck).where(ToolCheck.kind == "homepage")).one()
+    assert "refused" in check.last_error
+
+
+def test_a_homepage_redirecting_to_a_private_address_is_not_followed(
+        seeded: Session, db_url: str, api: FeedServer, private_site: FeedServer) -> None:
+    private_site.route("/metadata", "<html>secrets</html>", headers={"Content-Type": "text/html"})
+    api.redirect("/site/bouncer", 302, private_site.url("/metadata"))
+    listed(seeded, api, "Bouncer")
+    report = run_round(api, db_url, Clock(NOW + timedelta(days=2)))
+    assert (report.checked, report.failed) == (0, 1)
+    assert len(api.hits("/site/bouncer")) == 1 and private_site.requests == []
+    assert facts(seeded, "bouncer", "homepage") == []
 
 
 def test_a_304_adds_a_dated_copy_and_never_overwrites_history(seeded: Session, db_url: str, api: FeedServer) -> None:

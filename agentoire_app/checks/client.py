@@ -7,6 +7,10 @@ until the time it names. It never raises for an answer: errors are `ApiAnswer(st
 
 `HourlyBudget` is ours: GitHub allows 5,000 requests an hour with a token (60 without); the scheduler
 takes a token before each request, so a round stops before the budget, not after a 403.
+
+`ApiClient.link_status` is different: a homepage is whatever a submitter typed, so it is asked only at a
+public address (`net.addresses`, the rule the feed fetcher follows), and every redirect hop is judged
+again before it is followed; a refusal raises `LinkRefused` rather than passing for a dead site.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 import httpx
 
 from ..models import utcnow
+from ..net.addresses import PUBLIC, PublicAddressRule
 
 USER_AGENT = "agentoire-tool-checks (+https://github.com/agentoire/agentoire)"
 GITHUB_HOURLY_WITH_TOKEN = 5000
@@ -28,8 +33,14 @@ GITHUB_HOURLY_WITHOUT_TOKEN = 60
 BUDGET_SHARE = 0.8  # leave a fifth of the quota for anything else using the same token
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 MAX_BODY_BYTES = 5 * 1024 * 1024
+MAX_LINK_REDIRECTS = 5
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 Clock = Callable[[], datetime]
+
+
+class LinkRefused(Exception):
+    """A homepage (or where it redirects) is at a private address, malformed or unresolvable: not asked."""
 
 
 @dataclass
@@ -88,8 +99,9 @@ class ApiClient:
     """One httpx client for a round of checks, with the rate limits it learned."""
 
     def __init__(self, *, github_token: str | None = None, clock: Clock = utcnow, concurrency: int = 16,
-                 timeout: httpx.Timeout = TIMEOUT) -> None:
+                 timeout: httpx.Timeout = TIMEOUT, public_rule: PublicAddressRule = PUBLIC) -> None:
         self.clock = clock
+        self.public_rule = public_rule
         self.limits = RateLimits()
         self.github_token = github_token
         self._semaphore = asyncio.Semaphore(concurrency)
@@ -133,16 +145,28 @@ class ApiClient:
 
         404 and 410 are dead; no answer at all (the domain gone, refused connections) is unreachable; a
         redirect to another site is moved. Other statuses (a 403 from a bot wall, a 500) count as alive:
-        the site answers, and a dead mark must be earned.
+        the site answers, and a dead mark must be earned. Raises `LinkRefused` for a non-public address.
         """
-        try:
-            async with self._semaphore, self._http.stream("GET", url, headers={"Accept": "text/html"}) as response:
-                final = str(response.url)
-                status = response.status_code
-        except httpx.HTTPError:
-            return "unreachable", None
-        if status in (404, 410):
-            return "dead", None
-        if response.history and httpx.URL(final).host.removeprefix("www.") != httpx.URL(url).host.removeprefix("www."):
-            return "moved", final
-        return "ok", None
+        current = url
+        redirected = False
+        for _hop in range(MAX_LINK_REDIRECTS + 1):
+            refusal = await self.public_rule.check_url_async(current)
+            if refusal is not None:
+                raise LinkRefused(f"refused: {current[:300]}: {refusal}")
+            try:
+                async with self._semaphore, self._http.stream(
+                        "GET", current, headers={"Accept": "text/html"}, follow_redirects=False) as response:
+                    status = response.status_code
+                    location = response.headers.get("location")
+            except httpx.HTTPError:
+                return "unreachable", None
+            if status in REDIRECTS and location:
+                current = str(httpx.URL(current).join(location))
+                redirected = True
+                continue
+            if status in (404, 410):
+                return "dead", None
+            if redirected and httpx.URL(current).host.removeprefix("www.") != httpx.URL(url).host.removeprefix("www."):
+                return "moved", current
+            return "ok", None
+        return "unreachable", None

@@ -32,6 +32,7 @@ from .client import (
     ApiClient,
     Clock,
     HourlyBudget,
+    LinkRefused,
 )
 from .readers import Target
 
@@ -99,7 +100,10 @@ class Checker:
         if kind == "huggingface":
             return await self._simple("huggingface", f"{self.apis.huggingface}/api/{target.ident}", etags,
                                       readers.huggingface_facts)
-        status, moved = await self.client.link_status(target.ident)
+        try:
+            status, moved = await self.client.link_status(target.ident)
+        except LinkRefused as refused:
+            return Reading("failed", error=str(refused))
         return Reading("ok", facts={"link_status": status}, moved_to=moved)
 
     async def _simple(self, api: str, url: str, etags: dict[str, str], parse: Any) -> Reading:

@@ -32,6 +32,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])")
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _NPM_SCOPE = re.compile(r"^@[a-z0-9][a-z0-9._-]{0,99}$")
 _PYPI_NORMAL = re.compile(r"[-_.]+")
+# Most links on a long blog point elsewhere: a substring test rules them out before the URL is parsed.
+_REGISTRY_HOSTS = ("github.com", "huggingface.co", "pypi.org", "npmjs.com")
 
 # First path segments on these hosts that are the site's own pages, not somebody's project.
 GITHUB_RESERVED = frozenset((
@@ -70,6 +72,9 @@ def _segments(url: str) -> list[str]:
 
 def classify_link(url: str) -> tuple[str, str, str, str] | None:
     """(key, kind, name, canonical url) when `url` names a repository or a package, else None."""
+    lowered = url.lower()
+    if not any(host in lowered for host in _REGISTRY_HOSTS):
+        return None
     try:
         host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     except ValueError:

@@ -11,9 +11,16 @@ from sqlmodel import Session, col, select
 
 from ..models import Article, ArticleTool, Category, Source, Tool, utcnow
 from .sources import public_source_name, url_is_publishable
-from .tool_facts import FactSummary, facts_public
+from .tool_facts import (
+    ACTIVITIES,
+    FactSummary,
+    activity_clause,
+    facts_public,
+    latest_facts,
+    standing_subquery,
+)
 
-SORTS = ("relevance", "newest", "name", "mentions")
+SORTS = ("relevance", "newest", "name", "mentions", "stars", "release")
 PRICINGS = ("free", "freemium", "paid", "open-source", "unknown")
 MAX_PAGE_SIZE = 100
 
@@ -78,7 +85,9 @@ class ToolQuery:
     pricing: str | None = None
     open_source: bool | None = None
     added_since: datetime | None = None
+    activity: str | None = None  # one of tool_facts.ACTIVITIES, as the checks last read it
     sort: str = ""  # "" = relevance when searching, else newest
+    now: datetime | None = field(default=None, compare=False)  # the activity's clock; None = utcnow()
 
     def effective_sort(self) -> str:
         if self.sort in SORTS and not (self.sort == "relevance" and not self.q.strip()):
@@ -106,6 +115,10 @@ def _filtered(stmt, query: ToolQuery):  # type: ignore[no-untyped-def]
         stmt = stmt.where(Tool.added_at >= query.added_since)
     if query.tag:
         stmt = stmt.where(col(Tool.id).in_(sa.select(tool_tag.c.tool_id).where(tool_tag.c.tag == query.tag)))
+    if query.activity:
+        standing = standing_subquery()
+        stmt = stmt.where(col(Tool.id).in_(sa.select(standing.c.tool_id).where(
+            activity_clause(standing, query.activity, query.now or utcnow()))))
     return stmt
 
 
@@ -135,6 +148,11 @@ def query_tools(query: ToolQuery, *, session: Session, limit: int = 50, offset: 
             keys = match.apply(keys)
         if sort == "name":
             keys = keys.order_by(sa.func.lower(Tool.name), col(Tool.id))
+        elif sort in ("stars", "release"):  # most stars / newest release first; never read: last
+            standing = standing_subquery()
+            by = standing.c.stars if sort == "stars" else standing.c.release_at
+            keys = keys.outerjoin(standing, standing.c.tool_id == Tool.id).order_by(
+                by.is_(None), by.desc(), col(Tool.id).desc())
         elif sort == "mentions":
             keys = keys.join(tool_mentions, tool_mentions.c.tool_id == Tool.id).order_by(
                 tool_mentions.c.mentions.desc(), tool_mentions.c.tool_id.desc())
@@ -269,7 +287,8 @@ def tool_query_from_params(params: Mapping[str, str], *, now: datetime | None = 
     """The URL's filter state → a ToolQuery. Unknown values raise BadQuery naming the parameter.
 
     Parameters: `q`, `category`, `tag`, `pricing`, `open_source` (1/0/true/false), `new` (today|week),
-    `sort` (relevance|newest|name|mentions). The same names serve `/tools?…` and `/api/tools?…`.
+    `activity` (active|quiet|stale|archived), `sort` (relevance|newest|name|mentions|stars|release).
+    The same names serve `/tools?…` and `/api/tools?…`.
     """
     def get(name: str) -> str:
         return (params.get(name) or "").strip()
@@ -286,11 +305,14 @@ def tool_query_from_params(params: Mapping[str, str], *, now: datetime | None = 
     new = get("new")
     if new and new not in NEW_WINDOWS:
         raise BadQuery("new must be today or week")
+    activity = get("activity")
+    if activity and activity not in ACTIVITIES:
+        raise BadQuery(f"activity must be one of {', '.join(ACTIVITIES)}")
     since = (now or utcnow()) - NEW_WINDOWS[new] if new else None
     return ToolQuery(q=get("q")[:200], category=get("category")[:64] or None, tag=get("tag")[:80] or None,
                      pricing=pricing or None,
                      open_source=None if not flag else flag in ("1", "true", "yes"),
-                     added_since=since, sort=sort)
+                     added_since=since, activity=activity or None, sort=sort, now=now)
 
 
 def page_params(params: Mapping[str, str], *, default_per_page: int = 50) -> tuple[int, int]:
@@ -308,13 +330,13 @@ def page_params(params: Mapping[str, str], *, default_per_page: int = 50) -> tup
 
 
 def tool_detail_public(tool: Tool, *, session: Session) -> dict[str, object]:
-    """Everything the tool page shows, as JSON-ready data: the listing with provenance, alternatives, news."""
+    """Everything the tool page shows, as JSON-ready data: the listing with provenance, alternatives, news.
+    `checked_at` is the contract's: when the tool checks last read it (null until then), as in the list."""
     return {
-        **tool_public(tool),
+        **tool_public(tool, latest_facts([tool.id or 0], session=session).get(tool.id or 0)),
         "description": tool.description,
         "license": tool.license,
         "updated_at": tool.updated_at,
-        "checked_at": tool.checked_at,
         "mentions": mention_count(tool.id or 0, session=session),
         "alternatives": [{"slug": t.slug, "name": t.name, "tagline": t.tagline, "shared": score}
                          for t, score in alternatives(tool, session=session)],

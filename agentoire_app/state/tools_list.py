@@ -28,7 +28,7 @@ from ..services.tools import (
 from ._format import short_date
 
 PAGE_SIZE = 30
-FILTER_KEYS = ("q", "category", "tag", "pricing", "open_source", "new", "sort")
+FILTER_KEYS = ("q", "category", "tag", "pricing", "open_source", "new", "activity", "sort")
 SORT_LABELS = {"": "default", "relevance": "best match", "newest": "newest", "name": "name",
                "mentions": "most in the news"}
 
@@ -63,6 +63,7 @@ class ToolsListState(rx.State):
     pricing: str = ""
     open_source: str = ""
     new: str = ""
+    activity: str = ""
     sort: str = ""
     effective_sort: str = "newest"
     page: int = 1
