@@ -85,6 +85,7 @@ def holder_is_dead(holder: str) -> bool:
 def _ensure_row(connection: sa.Connection, name: str) -> None:
     dialect = connection.dialect.name
     values = {"name": name, "holder": "", "expires_at": _EPOCH}
+    statement: postgresql.Insert | sqlite.Insert
     if dialect == "postgresql":
         statement = postgresql.insert(Lease).values(**values).on_conflict_do_nothing(index_elements=["name"])
     elif dialect == "sqlite":

@@ -69,7 +69,7 @@ def store_entries(source_id: int, entries: list[PreparedEntry], *, session: Sess
                if e.guid in existing and existing[e.guid][1] != e.content_hash]
     if fresh:
         taken = _taken_slugs([e.slug_base for e in fresh], session=session)
-        rows = [{
+        new_rows = [{
             "slug": unique_slug(e.slug_base, taken), "source_id": source_id, "guid": e.guid, "url": e.url,
             "title": e.title, "summary": e.summary, "content_html": e.content_html, "notes_html": e.notes_html,
             "category": e.category, "content_hash": e.content_hash, "published_at": e.published_at,
@@ -77,7 +77,7 @@ def store_entries(source_id: int, entries: list[PreparedEntry], *, session: Sess
         } for e in fresh]
         # Core insert on the table (not the ORM entity): the ORM bulk path costs more than the SQL itself.
         table = Article.__table__  # type: ignore[attr-defined]
-        inserted = session.connection().execute(table.insert().returning(table.c.id, table.c.guid), rows).all()
+        inserted = session.connection().execute(table.insert().returning(table.c.id, table.c.guid), new_rows).all()
         ids = {guid: article_id for article_id, guid in inserted}
         links = [{"article_id": ids[e.guid], "tool_id": t} for e in fresh for t in e.tool_ids]
         if links:
@@ -124,9 +124,10 @@ def prune_source(source_id: int, *, session: Session, now: datetime,
 
     Returns how many were removed, for the source's status line.
     """
-    doomed = session.exec(
-        select(Article.id, Article.slug, Article.guid, Article.url, Article.title, Article.published_at)
-        .where(Article.source_id == source_id)
+    doomed = session.execute(
+        sa.select(col(Article.id), col(Article.slug), col(Article.guid), col(Article.url), col(Article.title),
+               col(Article.published_at))
+        .where(col(Article.source_id) == source_id)
         .order_by(col(Article.published_at).desc(), col(Article.id).desc())
         .offset(rule.keep)
     ).all()
