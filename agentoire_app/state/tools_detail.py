@@ -13,6 +13,7 @@ from ..concurrency import in_session
 from ..models import Article, Category, Source, Tool
 from ..services.tools import alternatives, get_category, get_tool, mention_count, tool_news
 from ._format import long_date, short_date, slug_from_path, source_name
+from .rows import ArticleRow
 
 
 def listing_source(key: str) -> tuple[str, str]:
@@ -46,30 +47,42 @@ def _read_tool_page(slug: str, session: Session) -> _ToolPage | None:
                      source=listing_source(tool.source))
 
 
+@dataclass(frozen=True, slots=True)
+class AlternativeRow:
+    """A tool close to the one shown, with why it is close ("same category · shares rag")."""
+
+    slug: str
+    href: str
+    name: str
+    tagline: str
+    category: str
+    why: str
+
+
 class ToolDetailState(rx.State):
-    found: bool = True
-    loaded: bool = False
-    slug: str = ""
-    name: str = ""
-    tagline: str = ""
-    description: str = ""
-    homepage: str = ""
-    repository: str = ""
-    category: str = ""
-    category_name: str = ""
-    tags: list[str] = rx.field(default_factory=list)
-    pricing: str = ""
-    open_source: bool = False
-    license: str = ""
-    added: str = ""
-    added_iso: str = ""
-    checked: str = ""
-    checked_iso: str = ""
-    source_name: str = ""
-    source_url: str = ""
-    mentions: int = 0
-    alternatives: list[dict[str, str]] = rx.field(default_factory=list)
-    news: list[dict[str, str]] = rx.field(default_factory=list)
+    found: rx.Field[bool] = rx.field(True)
+    loaded: rx.Field[bool] = rx.field(False)
+    slug: rx.Field[str] = rx.field("")
+    name: rx.Field[str] = rx.field("")
+    tagline: rx.Field[str] = rx.field("")
+    description: rx.Field[str] = rx.field("")
+    homepage: rx.Field[str] = rx.field("")
+    repository: rx.Field[str] = rx.field("")
+    category: rx.Field[str] = rx.field("")
+    category_name: rx.Field[str] = rx.field("")
+    tags: rx.Field[list[str]] = rx.field(default_factory=list)
+    pricing: rx.Field[str] = rx.field("")
+    open_source: rx.Field[bool] = rx.field(False)
+    license: rx.Field[str] = rx.field("")
+    added: rx.Field[str] = rx.field("")
+    added_iso: rx.Field[str] = rx.field("")
+    checked: rx.Field[str] = rx.field("")
+    checked_iso: rx.Field[str] = rx.field("")
+    source_name: rx.Field[str] = rx.field("")
+    source_url: rx.Field[str] = rx.field("")
+    mentions: rx.Field[int] = rx.field(0)
+    alternatives: rx.Field[list[AlternativeRow]] = rx.field(default_factory=list)
+    news: rx.Field[list[ArticleRow]] = rx.field(default_factory=list)
 
     @rx.event
     async def load(self) -> None:
@@ -93,14 +106,15 @@ class ToolDetailState(rx.State):
         self.checked_iso = checked.isoformat() if checked else ""
         self.source_name, self.source_url = page.source
         self.alternatives = [
-            {"slug": t.slug, "href": f"/tools/{t.slug}", "name": t.name, "tagline": t.tagline,
-             "category": t.category, "why": _why(tool.category, tool.tags or [], t.category, t.tags or [])}
+            AlternativeRow(slug=t.slug, href=f"/tools/{t.slug}", name=t.name, tagline=t.tagline,
+                           category=t.category, why=_why(tool.category, tool.tags or [], t.category, t.tags or []))
             for t, _score in alts
         ]
         self.news = [
-            {"slug": a.slug, "href": f"/news/{a.slug}", "title": a.title, "category": a.category,
-             "date": short_date(a.published_at) + f" {a.published_at.year}", "date_iso": a.published_at.isoformat(),
-             "source": source_name(s.title, s.site_url or s.url), "summary": ""}
+            ArticleRow(slug=a.slug, href=f"/news/{a.slug}", title=a.title, category=a.category,
+                       date=short_date(a.published_at) + f" {a.published_at.year}",
+                       date_iso=a.published_at.isoformat(), source=source_name(s.title, s.site_url or s.url),
+                       summary="")
             for a, s in stories
         ]
         self.loaded = True
