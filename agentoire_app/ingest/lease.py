@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import get_engine
-from ..models import Lease, utcnow
+from ..models import Lease, table_of, utcnow
 
 log = logging.getLogger("agentoire.ingest")
 
@@ -99,7 +99,7 @@ def try_acquire(name: str, holder: str, *, ttl_seconds: int, db_url: str | None 
                 now: datetime | None = None) -> bool:
     """Take (or extend) the lease `name` for `ttl_seconds`; False when someone else holds it unexpired."""
     now = now or utcnow()
-    table = Lease.__table__  # type: ignore[attr-defined]
+    table = table_of(Lease)
     with get_engine(db_url).begin() as connection:
         _ensure_row(connection, name)
         result = connection.execute(
@@ -125,7 +125,7 @@ def try_acquire(name: str, holder: str, *, ttl_seconds: int, db_url: str | None 
 
 def release(name: str, holder: str, *, db_url: str | None = None) -> None:
     """Give the lease up at once (only if we still hold it)."""
-    table = Lease.__table__  # type: ignore[attr-defined]
+    table = table_of(Lease)
     with get_engine(db_url).begin() as connection:
         connection.execute(
             sa.update(table).where(table.c.name == name, table.c.holder == holder).values(expires_at=_EPOCH)
@@ -133,7 +133,7 @@ def release(name: str, holder: str, *, db_url: str | None = None) -> None:
 
 
 def current_holder(name: str, *, db_url: str | None = None) -> tuple[str, datetime] | None:
-    table = Lease.__table__  # type: ignore[attr-defined]
+    table = table_of(Lease)
     with get_engine(db_url).connect() as connection:
         row = connection.execute(sa.select(table.c.holder, table.c.expires_at).where(table.c.name == name)).first()
     return (row[0], row[1]) if row else None

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -90,18 +91,18 @@ def _index(session: Session, kind: str, signature_stmt: sa.Select, load: Callabl
     if cached is not None:
         cached.checked_at = now
 
-    def fresh(index: _Index | None) -> bool:
+    def fresh(index: _Index | None) -> TypeGuard[_Index]:
         return index is not None and index.signature == signature and now - index.built_at < INDEX_MAX_AGE
 
     cached = _indexes.get(key)
     if fresh(cached):
-        return cached  # type: ignore[return-value]
+        return cached
     with _index_lock:
         cached = _indexes.get(key)
         if not fresh(cached):
             cached = _Index(signature, load(), now, now)
             _indexes[key] = cached
-    return cached  # type: ignore[return-value]
+    return cached
 
 
 def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, detail: bool) -> list[PaletteHit]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -92,15 +93,19 @@ class ToolPage:
     mentions: dict[int, int] = field(default_factory=dict)
 
 
-def _filtered(stmt, query: ToolQuery):  # type: ignore[no-untyped-def]
+# Any select over tools (ids, counts): filtering keeps its columns.
+_Select = TypeVar("_Select", bound="sa.Select[*tuple[Any, ...]]")
+
+
+def _filtered(stmt: _Select, query: ToolQuery) -> _Select:
     if query.category:
-        stmt = stmt.where(Tool.category == query.category)
+        stmt = stmt.where(col(Tool.category) == query.category)
     if query.pricing:
-        stmt = stmt.where(Tool.pricing == query.pricing)
+        stmt = stmt.where(col(Tool.pricing) == query.pricing)
     if query.open_source is not None:
-        stmt = stmt.where(Tool.open_source == query.open_source)
+        stmt = stmt.where(col(Tool.open_source) == query.open_source)
     if query.added_since is not None:
-        stmt = stmt.where(Tool.added_at >= query.added_since)
+        stmt = stmt.where(col(Tool.added_at) >= query.added_since)
     if query.tag:
         stmt = stmt.where(col(Tool.id).in_(sa.select(tool_tag.c.tool_id).where(tool_tag.c.tag == query.tag)))
     return stmt
