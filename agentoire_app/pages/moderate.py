@@ -5,10 +5,11 @@ long enough)."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ..components import layout, link, page_heading
 from ..components.filters import directory_styles
-from ..state.submit import ModerateState
+from ..state.submit import ModerateState, PendingRow
 from . import page
 
 S = ModerateState
@@ -40,18 +41,21 @@ def _sign_in() -> rx.Component:
     )
 
 
-def _submission(item: rx.Var) -> rx.Component:
+def _submission(item: ObjectVar[PendingRow]) -> rx.Component:
     return rx.el.li(
-        rx.el.div(rx.el.span(item["name"], class_name="ag-row-title"), rx.el.span(item["category"], class_name="ag-tag"),
-                  rx.el.span("sent ", item["created"], class_name="ag-meta"), class_name="ag-row-head"),
-        rx.el.p(item["tagline"], class_name="ag-row-text"),
-        rx.el.p(item["homepage"], class_name="ag-meta ag-url"),
-        rx.cond(item["repository"] != "", rx.el.p(item["repository"], class_name="ag-meta ag-url")),
-        rx.cond(item["description"] != "", rx.el.p(item["description"], class_name="ag-row-text ag-pre-line")),
+        rx.el.div(rx.el.span(item.name, class_name="ag-row-title"), rx.el.span(item.category, class_name="ag-tag"),
+                  rx.el.span("sent ", item.created, class_name="ag-meta"), class_name="ag-row-head"),
+        rx.el.p(item.tagline, class_name="ag-row-text"),
+        rx.el.p(item.homepage, class_name="ag-meta ag-url"),
+        rx.cond(item.repository != "", rx.el.p(item.repository, class_name="ag-meta ag-url")),
+        rx.cond(item.description != "", rx.el.p(item.description, class_name="ag-row-text ag-pre-line")),
         rx.el.div(
-            rx.el.button("approve", type="button", on_click=S.approve(item["id"]), class_name="ag-button",
+            # mypy reads @rx.event as EventNamespace (Reflex's __new__ returns the handler)
+            rx.el.button("approve", type="button", class_name="ag-button",
+                         on_click=S.approve(item.id),  # type: ignore[operator]
                          data_testid="moderate-approve"),
-            rx.el.button("reject", type="button", on_click=S.reject(item["id"]), class_name="ag-button ag-button-quiet",
+            rx.el.button("reject", type="button", class_name="ag-button ag-button-quiet",
+                         on_click=S.reject(item.id),  # type: ignore[operator]  # @rx.event, as above
                          data_testid="moderate-reject"),
             class_name="ag-form-actions",
         ),
