@@ -128,13 +128,28 @@ def _decide_found_in_db(candidate_id: int, decision: str, into: str, session: Se
     return f"Rejected: {row.name} will not be proposed again."
 
 
-def found_row(view: CandidateView) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class FoundRow:
+    """A tool found in the news, waiting for the moderator; `id` is what its buttons and merge form send back."""
+
+    id: str
+    name: str
+    url: str
+    kind: str
+    category: str
+    mentions: int
+    first_seen: str
+    sentence: str  # the first evidence, quoted; "" when none is kept
+    article_slug: str
+    article_title: str
+
+
+def found_row(view: CandidateView) -> FoundRow:
     """A candidate as the moderation page shows it: what, where, how often, and the first evidence."""
     c = view.candidate
     slug, title, sentence = view.evidence[0] if view.evidence else ("", "", "")
-    return {"id": str(c.id), "name": c.name, "url": c.url, "kind": c.kind, "category": c.category,
-            "mentions": str(c.mentions), "first_seen": long_date(c.first_seen), "sentence": sentence,
-            "article_slug": slug, "article_title": title}
+    return FoundRow(id=str(c.id), name=c.name, url=c.url, kind=c.kind, category=c.category, mentions=c.mentions,
+                    first_seen=long_date(c.first_seen), sentence=sentence, article_slug=slug, article_title=title)
 
 
 class ModerateState(rx.State):
@@ -143,7 +158,7 @@ class ModerateState(rx.State):
     authorized: rx.Field[bool] = rx.field(False)
     message: rx.Field[str] = rx.field("")
     pending: rx.Field[list[PendingRow]] = rx.field(default_factory=list)
-    found: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)  # tools found in the news
+    found: rx.Field[list[FoundRow]] = rx.field(default_factory=list)  # tools found in the news
 
     @rx.event
     async def load(self) -> None:

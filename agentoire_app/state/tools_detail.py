@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 
 import reflex as rx
@@ -69,6 +69,14 @@ class AlternativeRow:
     why: str
 
 
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One day of the 30-day mentions chart ("nov 2", 3)."""
+
+    day: str
+    mentions: int
+
+
 class ToolDetailState(rx.State):
     found: rx.Field[bool] = rx.field(True)
     loaded: rx.Field[bool] = rx.field(False)
@@ -97,7 +105,7 @@ class ToolDetailState(rx.State):
     stats_read: rx.Field[str] = rx.field("")
     stats_read_iso: rx.Field[str] = rx.field("")
     flags: rx.Field[list[str]] = rx.field(default_factory=list)  # archived, stale, dead or moved link
-    trend: rx.Field[list[dict[str, str | int]]] = rx.field(default_factory=list)  # {"day": "nov 2", "mentions": 3}
+    trend: rx.Field[list[TrendPoint]] = rx.field(default_factory=list)
     trend_total: rx.Field[int] = rx.field(0)
 
     @rx.event
@@ -115,8 +123,7 @@ class ToolDetailState(rx.State):
         self.flags = warnings(facts) if facts else []
         read_at = facts.checked_at if facts else None
         self.stats_read, self.stats_read_iso = long_date(read_at), read_at.isoformat() if read_at else ""
-        self.trend = [{"day": short_date(datetime.combine(day, datetime.min.time())), "mentions": n}
-                      for day, n in trend]
+        self.trend = [TrendPoint(day=short_date(day), mentions=n) for day, n in trend]
         self.trend_total = sum(n for _, n in trend)
         self.found = True
         self.name, self.tagline, self.description = tool.name, tool.tagline, tool.description
