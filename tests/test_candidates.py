@@ -144,13 +144,13 @@ def test_the_moderation_screen_shows_candidates_beside_submissions_and_decides(
     asyncio.run(state.sign_in({"token": "wrong token, long enough to be one"}))
     assert state.found == []
     asyncio.run(state.sign_in({"token": "correct horse battery staple"}))
-    names = {row["name"]: row for row in state.found}
+    names = {row.name: row for row in state.found}
     assert {"Claude Reflect", "Traceformer"} <= set(names)
-    assert names["Claude Reflect"]["sentence"].startswith("Show HN: Claude Reflect")
-    asyncio.run(state.approve_found(names["Claude Reflect"]["id"]))
+    assert names["Claude Reflect"].sentence.startswith("Show HN: Claude Reflect")
+    asyncio.run(state.approve_found(names["Claude Reflect"].id))
     assert state.message.startswith("Approved: Claude Reflect is listed at /tools/claude-reflect")
-    asyncio.run(state.merge_found({"candidate": names["Traceformer"]["id"], "into": "vibesbench"}))
+    asyncio.run(state.merge_found({"candidate": names["Traceformer"].id, "into": "vibesbench"}))
     assert state.message.startswith("Merged into Vibesbench")
-    asyncio.run(state.reject_found(names["Traceformer"]["id"]))
+    asyncio.run(state.reject_found(names["Traceformer"].id))
     assert "already merged" in state.message
-    assert "Claude Reflect" not in {row["name"] for row in state.found}
+    assert "Claude Reflect" not in {row.name for row in state.found}

@@ -72,7 +72,7 @@ def test_the_moderator_approves_and_rejects(queue: tuple[Session, list[int]],
     state = moderate_state()
     run(state.sign_in({"token": "correct horse battery staple"}))
     assert state.authorized
-    assert [p["name"] for p in state.pending] == ["Quillmate", "Spamalot"]
+    assert [p.name for p in state.pending] == ["Quillmate", "Spamalot"]
     run(state.approve(str(keep)))
     assert "Approved: Quillmate" in state.message
     run(state.reject(str(drop)))

@@ -77,14 +77,14 @@ def test_palette_search_escapes_like_wildcards(session) -> None:
 
 def test_news_empty_state_names_each_sources_state_and_reason() -> None:
     from agentoire_app.models import Source
-    from agentoire_app.state.news import _source_state
+    from agentoire_app.state.news import SourceStateRow, _source_state
 
-    assert _source_state(Source(url="https://a.example/feed", title="A"))["state"] == "not fetched yet"
+    assert _source_state(Source(url="https://a.example/feed", title="A")).state == "not fetched yet"
     failing = _source_state(Source(url="https://b.example/feed", last_status="error", last_error="HTTP 503"))
-    assert failing == {"name": "b.example", "url": "https://b.example/feed", "state": "failing",
-                       "reason": "the feed answered 503"}
-    assert _source_state(Source(url="https://c.example/feed", last_status="ok"))["state"] == "ok"
-    assert _source_state(Source(url="https://d.example/feed", retired=True))["state"] == "retired"
+    assert failing == SourceStateRow(name="b.example", url="https://b.example/feed", state="failing",
+                                     reason="the feed answered 503")
+    assert _source_state(Source(url="https://c.example/feed", last_status="ok")).state == "ok"
+    assert _source_state(Source(url="https://d.example/feed", retired=True)).state == "retired"
 
 
 def test_the_tool_page_and_trends_carry_their_chart_hooks_and_tables() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import asdict
 
 import reflex as rx
 
@@ -83,12 +84,12 @@ def test_a_command_row_only_closes_the_palette_and_is_not_remembered() -> None:
 def test_empty_query_shows_recent_picks_then_every_command_with_its_shortcut() -> None:
     recent = [{"title": "Ollama", "detail": "tools", "url": "/tools/ollama"}]
     rows = arrange("", [], recent)
-    assert rows[0]["group"] == "recent" and rows[0]["url"] == "/tools/ollama"
-    commands = [r for r in rows if r["group"] == "commands"]
-    assert [(c["title"], c["shortcut"]) for c in commands] == [(s.command, shortcut_label(s))
-                                                                for s in KEYMAP if s.command]
-    assert [r["index"] for r in rows] == [str(i) for i in range(len(rows))]
-    assert len({r["id"] for r in rows}) == len(rows)
+    assert rows[0].group == "recent" and rows[0].url == "/tools/ollama"
+    commands = [r for r in rows if r.group == "commands"]
+    assert [(c.title, c.shortcut) for c in commands] == [(s.command, shortcut_label(s))
+                                                          for s in KEYMAP if s.command]
+    assert [r.index for r in rows] == list(range(len(rows)))
+    assert len({r.id for r in rows}) == len(rows)
 
 
 def test_commands_rank_like_the_search_and_carry_their_shortcut() -> None:
@@ -102,8 +103,10 @@ def test_groups_are_ordered_by_their_best_match_then_the_fixed_order() -> None:
     hits = [{"group": "tools", "title": "Theme Kit", "detail": "", "url": "/tools/theme-kit", "rank": 3},
             {"group": "news", "title": "Toggle", "detail": "policy", "url": "/news/toggle", "rank": 1}]
     rows = arrange("toggle", hits, [])
-    assert [r["group"] for r in rows] == ["news", "commands", "tools"]  # news (1) and "toggle theme" (1): fixed order
-    assert all(isinstance(v, str) for r in rows for v in r.values())
+    assert [r.group for r in rows] == ["news", "commands", "tools"]  # news (1) and "toggle theme" (1): fixed order
+    # The page compares `index` as a number; every other field is text.
+    assert all(isinstance(r.index, int) for r in rows)
+    assert all(isinstance(v, str) for r in rows for k, v in asdict(r).items() if k != "index")
 
 
 def test_recent_picks_come_first_once_and_are_capped() -> None:

@@ -20,7 +20,7 @@ from agentoire_app.services.sources import (
     url_is_publishable,
 )
 from agentoire_app.settings import SettingsError, get_settings
-from agentoire_app.state.news import _source_state
+from agentoire_app.state.news import SourceStateRow, _source_state
 
 BASE_URL = "https://agentoire.example"
 HOSTILE_HOST = "evil.attacker.example"
@@ -107,7 +107,7 @@ def test_a_private_sources_story_keeps_its_title_but_not_its_addresses(client: T
 def test_the_news_empty_state_shows_a_short_reason_and_no_private_address(seeded: Session) -> None:
     private = seeded.exec(select(Source).where(Source.url == "http://127.0.0.1:8123/feed.xml")).one()
     shown = _source_state(private)
-    assert shown == {"name": "a private source", "url": "", "state": "failing", "reason": "could not connect"}
+    assert shown == SourceStateRow(name="a private source", url="", state="failing", reason="could not connect")
     assert not any(mark in str(source_status_public(private)) for mark in PRIVATE_MARKS)
 
 

@@ -240,8 +240,8 @@ def store_records(parsed: ParsedCatalog, *, session: Session, now: datetime | No
     result = ImportResult(source=parsed.source, skipped=parsed.skipped, problems=list(parsed.problems))
     sync_categories(session=session)
     index = _Index()
-    for tool in session.exec(select(Tool)).all():
-        index.add(tool)
+    for stored in session.exec(select(Tool)).all():
+        index.add(stored)
     first_seen: dict[int, ToolRecord] = {}  # id(tool) → the record of this file that first named it
     for record in parsed.records:
         values = _fields(record)

@@ -113,7 +113,9 @@ def _split_cells(line: str) -> list[str]:
     """A pipe-table row's cells; pipes inside link targets or escaped (`\\|`) do not split."""
     body = line.strip()
     body = body.removeprefix("|").removesuffix("|")
-    cells, depth, current = [], 0, []
+    cells: list[str] = []
+    current: list[str] = []
+    depth = 0
     for index, ch in enumerate(body):
         if ch in "([":
             depth += 1

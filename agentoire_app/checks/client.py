@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from ..models import utcnow
+from ..models.live import LinkStatus
 from ..net.addresses import PUBLIC, PublicAddressRule
 
 USER_AGENT = "agentoire-tool-checks (+https://github.com/agentoire/agentoire)"
@@ -140,7 +141,7 @@ class ApiClient:
             answer.error = f"HTTP {response.status_code}"
         return answer
 
-    async def link_status(self, url: str) -> tuple[str, str | None]:
+    async def link_status(self, url: str) -> tuple[LinkStatus, str | None]:
         """Is a homepage alive: ("ok"|"dead"|"moved"|"unreachable", where it moved to). Reads no body.
 
         404 and 410 are dead; no answer at all (the domain gone, refused connections) is unreachable; a

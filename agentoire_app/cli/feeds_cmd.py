@@ -12,9 +12,13 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .output import print_json, print_table
+
+if TYPE_CHECKING:
+    from ..ingest.discover import ResolvedFeed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,7 +60,7 @@ def feeds_add(args: argparse.Namespace) -> int:
             return 0
     title, site_url = args.name, ""
     if not args.no_check:
-        async def resolve():  # type: ignore[no-untyped-def]
+        async def resolve() -> ResolvedFeed:
             async with Fetcher(concurrency=4, total_timeout=30.0) as fetcher:
                 return await resolve_feed(url, fetcher=fetcher)
 

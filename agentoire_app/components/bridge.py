@@ -13,6 +13,7 @@ closing dialog asks the script for one thing: `restore_focus`.
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventType
 
 from ..state.help import HelpState
 from ..state.palette import PaletteState
@@ -29,7 +30,7 @@ refresh_status = rx.call_script(LOCAL_MIDNIGHT_JS, callback=StatusState.refresh)
 restore_focus = rx.call_script("window.agentoire?.restoreFocus()")
 
 # Actions the keymap binds that Reflex carries out (the others are the script's own).
-EVENT_TRIGGERS: dict[str, rx.EventSpec | rx.EventHandler] = {
+EVENT_TRIGGERS: dict[str, EventType[()]] = {
     "palette": PaletteState.toggle_palette,
     "help": HelpState.toggle_help,
     "theme": rx.toggle_color_mode,

@@ -7,7 +7,10 @@ follows its container, so it fits a 375 px phone.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.vars import ArrayVar
 
 
 def bar_chart_with_table(data: rx.Var, *, x_key: str, y_key: str, x_label: str, y_label: str, summary: rx.Var | str,
@@ -19,7 +22,8 @@ def bar_chart_with_table(data: rx.Var, *, x_key: str, y_key: str, x_label: str, 
             rx.recharts.x_axis(data_key=x_key, stroke="var(--ag-muted)", tick_line=False, interval="preserveStartEnd"),
             rx.recharts.y_axis(stroke="var(--ag-muted)", allow_decimals=False, width=32),
             rx.recharts.bar(data_key=y_key, fill="var(--ag-accent)", is_animation_active=False),
-            data=data,
+            # rows are frozen dataclasses, sent to the browser as JSON objects: what recharts wants
+            data=data.to(ArrayVar, list[dict[str, Any]]),
         ),
         width="100%",
         height=height,

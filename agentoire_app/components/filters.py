@@ -3,10 +3,8 @@ pager, and the directory stylesheet they are drawn with."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import reflex as rx
+from reflex.event import EventType
 
 from .shell import link
 
@@ -20,7 +18,7 @@ def filter_option(value: str | rx.Var, label: str | rx.Var) -> rx.Component:
     return rx.el.option(label, value=value)
 
 
-def filter_select(label: str, name: str, value: rx.Var, on_change: Callable[..., Any],
+def filter_select(label: str, name: str, value: rx.Var[str], on_change: EventType[str],
                   options: rx.Component | list[rx.Component]) -> rx.Component:
     """A `<select>` inside its visible label (so screen readers and `field` tests find it by name)."""
     return rx.el.label(
@@ -31,7 +29,7 @@ def filter_select(label: str, name: str, value: rx.Var, on_change: Callable[...,
     )
 
 
-def search_box(value: rx.Var, on_change: Callable[..., Any], *, placeholder: str, aria_label: str) -> rx.Component:
+def search_box(value: rx.Var[str], on_change: EventType[str], *, placeholder: str, aria_label: str) -> rx.Component:
     """The page's search box: debounced, and the one `/` focuses (`data-page-search`)."""
     return rx.el.label(
         rx.el.span("search", class_name="ag-filter-label"),
@@ -45,7 +43,7 @@ def search_box(value: rx.Var, on_change: Callable[..., Any], *, placeholder: str
     )
 
 
-def pager(prev_href: rx.Var, next_href: rx.Var, position: rx.Component, *, testid_prefix: str) -> rx.Component:
+def pager(prev_href: rx.Var[str], next_href: rx.Var[str], position: rx.Component, *, testid_prefix: str) -> rx.Component:
     """← previous · position · next →, each link only when there is somewhere to go."""
     return rx.el.nav(
         rx.cond(prev_href != "", link("← previous", href=prev_href, data_testid=f"{testid_prefix}-prev", rel="prev"),

@@ -52,6 +52,11 @@ def shortcut_label(shortcut: Shortcut) -> str:
     return " ".join(key_label(k) for k in shortcut.keys)
 
 
+def palette_commands() -> list[dict[str, str]]:
+    """The keymap's commands as the palette lists them: title, action, shortcut label."""
+    return [{"title": s.command, "action": s.action, "shortcut": shortcut_label(s)} for s in KEYMAP if s.command]
+
+
 def keymap_config() -> dict[str, object]:
     """What the browser binds: single keys, two-key sequences and the palette's commands."""
     single: dict[str, str] = {}
@@ -62,9 +67,7 @@ def keymap_config() -> dict[str, object]:
         else:
             first, second = shortcut.keys
             sequences.setdefault(first, {})[second] = shortcut.action
-    commands = [{"title": s.command, "action": s.action, "shortcut": shortcut_label(s)}
-                for s in KEYMAP if s.command]
-    return {"single": single, "sequences": sequences, "commands": commands}
+    return {"single": single, "sequences": sequences, "commands": palette_commands()}
 
 
 def keymap_json() -> str:

@@ -15,36 +15,39 @@ results are a new list, whose first row is the active one again. A page row's cl
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar, StringVar
 
-from ..state.palette import PaletteState
+from ..state.palette import PaletteRow, PaletteState
 from .bridge import restore_focus
 
 LIST_ID = "ag-palette-list"
 
 
-def _option(item: rx.Var) -> rx.Component:
+def _option(item: ObjectVar[PaletteRow]) -> rx.Component:
     return rx.el.div(
-        rx.el.span(item["title"], class_name="ag-palette-title"),
-        rx.cond(item["detail"] != "", rx.el.span(item["detail"], class_name="ag-palette-detail")),
-        rx.cond(item["shortcut"] != "", rx.el.kbd(item["shortcut"], class_name="ag-palette-kbd")),
+        rx.el.span(item.title, class_name="ag-palette-title"),
+        rx.cond(item.detail != "", rx.el.span(item.detail, class_name="ag-palette-detail")),
+        rx.cond(item.shortcut != "", rx.el.kbd(item.shortcut, class_name="ag-palette-kbd")),
         role="option",
-        id=item["id"],
+        id=item.id,
         data_testid="palette-item",
-        data_index=item["index"],
-        data_group=item["group"],
-        data_url=rx.cond(item["url"] != "", item["url"], None),
-        data_action=rx.cond(item["action"] != "", item["action"], None),
-        aria_selected=rx.cond(item["index"] == "0", "true", "false"),
+        data_index=item.index,
+        data_group=item.group,
+        data_url=rx.cond(item.url != "", item.url, None),
+        data_action=rx.cond(item.action != "", item.action, None),
+        aria_selected=rx.cond(item.index.to(int) == 0, "true", "false"),
         class_name="ag-palette-item",
-        on_click=lambda e: PaletteState.pick(item["title"], item["detail"], item["url"], e.ctrl_key, e.meta_key),
+        # mypy reads @rx.event as EventNamespace (Reflex's __new__ returns the handler)
+        on_click=lambda e: PaletteState.pick(  # type: ignore[operator]
+            item.title, item.detail, item.url, e.ctrl_key, e.meta_key),
     )
 
 
-def _group(name: rx.Var) -> rx.Component:
+def _group(name: StringVar) -> rx.Component:
     label_id = "ag-palette-group-" + name.to(str)
     return rx.el.div(
         rx.el.div(name, id=label_id, role="presentation", class_name="ag-palette-group-label"),
-        rx.foreach(PaletteState.results, lambda item: rx.cond(item["group"] == name, _option(item))),
+        rx.foreach(PaletteState.results, lambda item: rx.cond(item.group == name, _option(item))),
         role="group",
         aria_labelledby=label_id,
         class_name="ag-palette-group",

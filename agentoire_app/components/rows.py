@@ -2,41 +2,45 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from collections.abc import Sequence
 
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from ..state.rows import ArticleRow, ToolRow
 from .shell import link
 
 
-def news_row(item: rx.Var) -> rx.Component:
+def news_row(item: ObjectVar[ArticleRow]) -> rx.Component:
     return rx.el.li(
         rx.el.div(
-            rx.el.span(item["category"], class_name="ag-tag"),
-            rx.el.span(item["date"], " · ", item["source"], class_name="ag-meta"),
+            rx.el.span(item.category, class_name="ag-tag"),
+            rx.el.span(item.date, " · ", item.source, class_name="ag-meta"),
             class_name="ag-row-meta",
         ),
-        link(item["title"], href=item["href"], class_name="ag-row-title"),
-        rx.cond(item["summary"] != "", rx.el.p(item["summary"], class_name="ag-row-text")),
+        link(item.title, href=item.href, class_name="ag-row-title"),
+        rx.cond(item.summary != "", rx.el.p(item.summary, class_name="ag-row-text")),
         data_testid="news-item",
         class_name="ag-row",
     )
 
 
-def tool_row(item: rx.Var) -> rx.Component:
+def tool_row(item: ObjectVar[ToolRow]) -> rx.Component:
     return rx.el.li(
         rx.el.div(
-            link(item["name"], href=item["href"], class_name="ag-row-title"),
-            rx.el.span(item["category"], class_name="ag-tag"),
+            link(item.name, href=item.href, class_name="ag-row-title"),
+            rx.el.span(item.category, class_name="ag-tag"),
             class_name="ag-row-head",
         ),
-        rx.cond(item["tagline"] != "", rx.el.p(item["tagline"], class_name="ag-row-text")),
+        rx.cond(item.tagline != "", rx.el.p(item.tagline, class_name="ag-row-text")),
         data_testid="tool-item",
         class_name="ag-row",
     )
 
 
-def news_list(items: rx.Var) -> rx.Component:
+def news_list(items: rx.Var[Sequence[ArticleRow]]) -> rx.Component:
     return rx.el.ul(rx.foreach(items, news_row), class_name="ag-list", data_list="news")
 
 
-def tool_list(items: rx.Var) -> rx.Component:
+def tool_list(items: rx.Var[Sequence[ToolRow]]) -> rx.Component:
     return rx.el.ul(rx.foreach(items, tool_row), class_name="ag-list", data_list="tools")

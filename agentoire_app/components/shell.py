@@ -3,6 +3,8 @@ overlay and the hidden triggers the page script clicks (components/bridge.py). P
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from ..state.help import HelpState
@@ -13,7 +15,8 @@ from .status_bar import status_bar
 NAV = (("news", "/news"), ("tools", "/tools"), ("submit", "/submit"))
 
 
-def link(*children: rx.Component | str, href: str | rx.Var, inline: bool = False, **props) -> rx.Component:  # type: ignore[no-untyped-def]
+def link(*children: rx.Component | rx.Var | str, href: str | rx.Var, inline: bool = False,
+         **props: Any) -> rx.Component:
     """A client-side link (react-router) that looks like our text, not like a Radix link.
 
     `inline=True` for a link inside a line of text: underlined, so it is not told apart by colour alone."""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from collections.abc import Sequence
 
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from ..state.stories import AlsoLink, StoryCard
 from .shell import link
 
 
-def also_covered(items: rx.Var, *, label: str = "also covered by") -> rx.Component:
+def also_covered(items: rx.Var[Sequence[AlsoLink]], *, label: str = "also covered by") -> rx.Component:
     """The other sources' articles on the same story, each a link (`article-also`)."""
     return rx.cond(
-        items.length() > 0,  # type: ignore[attr-defined]
+        items.to(list).length() > 0,  # a row's field reads as a plain Var: cast to the array it is
         rx.el.p(
             rx.el.span(label, " ", class_name="ag-muted"),
             rx.foreach(items, lambda a: link(a.source, href=a.href, title=a.title, data_testid="article-also",
@@ -20,7 +24,7 @@ def also_covered(items: rx.Var, *, label: str = "also covered by") -> rx.Compone
     )
 
 
-def story_row(item: rx.Var) -> rx.Component:
+def story_row(item: ObjectVar[StoryCard]) -> rx.Component:
     return rx.el.li(
         rx.el.div(
             rx.el.span(item.coverage, class_name="ag-tag"),
@@ -34,5 +38,5 @@ def story_row(item: rx.Var) -> rx.Component:
     )
 
 
-def story_list(items: rx.Var, *, name: str = "stories") -> rx.Component:
+def story_list(items: rx.Var[Sequence[StoryCard]], *, name: str = "stories") -> rx.Component:
     return rx.el.ul(rx.foreach(items, story_row), class_name="ag-list", data_list=name)

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from ..db import session_scope
 from ..ingest.clean import html_to_text
-from ..models import Article, ArticleTool, Category, Tool
+from ..models import Article, ArticleTool, Category, Tool, table_of
 from ..notes.compose import (
     FACTS_ORIGIN,
     MODEL_ORIGIN_PREFIX,
@@ -114,8 +114,9 @@ def note_fresh_articles(db_url: str | None, *, since: datetime) -> int:
     tools, a few per distinct tool for alternatives (cached), and batched writes.
     """
     with session_scope(db_url) as session:
-        rows = session.exec(
-            select(Article.id, Article.notes_html, Article.notes_origin, Article.notes_key, Article.content_hash)
+        rows = session.execute(
+            sa.select(col(Article.id), col(Article.notes_html), col(Article.notes_origin), col(Article.notes_key),
+                      col(Article.content_hash))
             .where(col(Article.fetched_at) >= since)
         ).all()
         fresh = [(i, html) for i, html, origin, key, digest in rows
@@ -136,7 +137,7 @@ def _write(session: Session, rows: list[dict[str, object]]) -> None:
     session.rollback()  # end the read transaction before writing
     if not rows:
         return
-    table = Article.__table__  # type: ignore[attr-defined]
+    table = table_of(Article)
     columns = [c for c in ("notes_html", "notes_origin", "notes_key", "summary") if c in rows[0]]
     statement = (sa.update(table).where(table.c.id == sa.bindparam("article_id"))
                  .values({c: sa.bindparam(c) for c in columns}))

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from ..catalog.mapping import keyword_category
 from ..catalog.records import domain_of, site_key
 from ..db import session_scope
-from ..models import Article, ArticleTool, CandidateEvidence, Tool, ToolCandidate, to_stored, utcnow
+from ..models import Article, ArticleTool, CandidateEvidence, Tool, ToolCandidate, table_of, to_stored, utcnow
 from .extract import Found, classify_link, extract_candidates
 
 log = logging.getLogger("agentoire.discovery")
@@ -89,7 +89,7 @@ def record_candidates(articles: Iterable[Article], *, session: Session, now: dat
         if row.tool_id is not None:
             session.merge(ArticleTool(article_id=article.id, tool_id=row.tool_id))
     if evidence:
-        session.connection().execute(sa.insert(CandidateEvidence.__table__), evidence)  # type: ignore[attr-defined]
+        session.connection().execute(sa.insert(table_of(CandidateEvidence)), evidence)
     session.commit()
     return created
 

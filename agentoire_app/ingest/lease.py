@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import get_engine
-from ..models import Lease, to_stored, utcnow
+from ..models import Lease, table_of, to_stored, utcnow
 
 log = logging.getLogger("agentoire.ingest")
 
@@ -88,6 +88,7 @@ def holder_is_dead(holder: str) -> bool:
 def _ensure_row(connection: sa.Connection, name: str) -> None:
     dialect = connection.dialect.name
     values = {"name": name, "holder": "", "expires_at": _EPOCH}
+    statement: postgresql.Insert | sqlite.Insert
     if dialect == "postgresql":
         statement = postgresql.insert(Lease).values(**values).on_conflict_do_nothing(index_elements=["name"])
     elif dialect == "sqlite":
@@ -101,7 +102,7 @@ def try_acquire(name: str, holder: str, *, ttl_seconds: int, db_url: str | None 
                 now: datetime | None = None) -> bool:
     """Take (or extend) the lease `name` for `ttl_seconds`; False when someone else holds it unexpired."""
     now = now or utcnow()
-    table = Lease.__table__  # type: ignore[attr-defined]
+    table = table_of(Lease)
     with get_engine(db_url).begin() as connection:
         _ensure_row(connection, name)
         result = connection.execute(
@@ -127,7 +128,7 @@ def try_acquire(name: str, holder: str, *, ttl_seconds: int, db_url: str | None 
 
 def release(name: str, holder: str, *, db_url: str | None = None) -> None:
     """Give the lease up at once (only if we still hold it)."""
-    table = Lease.__table__  # type: ignore[attr-defined]
+    table = table_of(Lease)
     with get_engine(db_url).begin() as connection:
         connection.execute(
             sa.update(table).where(table.c.name == name, table.c.holder == holder).values(expires_at=_EPOCH)
@@ -135,7 +136,7 @@ def release(name: str, holder: str, *, db_url: str | None = None) -> None:
 
 
 def current_holder(name: str, *, db_url: str | None = None) -> tuple[str, datetime] | None:
-    table = Lease.__table__  # type: ignore[attr-defined]
+    table = table_of(Lease)
     with get_engine(db_url).connect() as connection:
         row = connection.execute(sa.select(table.c.holder, table.c.expires_at).where(table.c.name == name)).first()
     return (row[0], row[1]) if row else None

@@ -23,6 +23,7 @@ from ..models.news import (
     SOURCE_SITE_URL_CHARS,
     SOURCE_TITLE_CHARS,
     SOURCE_URL_CHARS,
+    SourceStatus,
 )
 from ..models.text import storable
 from . import schedule
@@ -40,7 +41,7 @@ class SourceFields(TypedDict, total=False):
     site_url: str
     etag: str | None
     last_modified: str | None
-    last_status: str
+    last_status: SourceStatus
     last_error: str
     error_count: int
     last_fetched_at: datetime
@@ -104,27 +105,29 @@ def decide(state: SourceState, fetched: FetchResult, parsed: ParsedFeed | None, 
     if fetched.permanent_url and fetched.permanent_url != state.url:
         move_to = storable(fetched.permanent_url, SOURCE_URL_CHARS)
     if fetched.status == "gone":  # 410: never fetched again; the row stays to say so
-        fields.update(retired=True, last_status="gone", last_error=storable(fetched.error),
-                      error_count=state.error_count + 1)
+        fields.update({"retired": True, "last_status": "gone", "last_error": storable(fetched.error),
+                       "error_count": state.error_count + 1})
         return SourceUpdate(fields, move_to)
     failed = error or (fetched.status == "error" and fetched.error)
     if failed:
         error_count = state.error_count + 1
-        fields.update(last_status="error", last_error=storable(str(failed)), error_count=error_count,
-                      next_fetch_at=schedule.next_fetch_after_error(now, base, error_count,
-                                                                    retry_after=fetched.retry_after, rng=rng))
+        fields.update({"last_status": "error", "last_error": storable(str(failed)), "error_count": error_count,
+                       "next_fetch_at": schedule.next_fetch_after_error(now, base, error_count,
+                                                                       retry_after=fetched.retry_after, rng=rng)})
         return SourceUpdate(fields, move_to)
     interval = schedule.server_interval(base, max_age=fetched.max_age,
                                         ttl_minutes=parsed.ttl_minutes if parsed else None)
     if parsed is None:  # 304: keep what the last full fetch learned from the feed's ttl
         interval = max(interval or 0, state.interval_seconds or 0) or None
-    fields.update(error_count=0, etag=_validator(fetched.etag, SOURCE_ETAG_CHARS),
-                  last_modified=_validator(fetched.last_modified, SOURCE_LAST_MODIFIED_CHARS),
-                  interval_seconds=interval, next_fetch_at=schedule.next_fetch_after_success(now, base, interval))
+    fields.update({"error_count": 0, "etag": _validator(fetched.etag, SOURCE_ETAG_CHARS),
+                   "last_modified": _validator(fetched.last_modified, SOURCE_LAST_MODIFIED_CHARS),
+                   "interval_seconds": interval,
+                   "next_fetch_at": schedule.next_fetch_after_success(now, base, interval)})
     if parsed is None:
-        fields.update(last_status="not_modified", last_error="")
+        fields.update({"last_status": "not_modified", "last_error": ""})
         return SourceUpdate(fields, move_to)
-    fields.update(last_status="ok", last_error="; ".join(part for part in (storable(parsed.warning), note) if part))
+    fields.update({"last_status": "ok",
+                   "last_error": "; ".join(part for part in (storable(parsed.warning), note) if part)})
     if parsed.title and not state.title:
         fields["title"] = storable(parsed.title, SOURCE_TITLE_CHARS)
     if parsed.site_url and not state.site_url:

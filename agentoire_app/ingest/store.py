@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import Article, ArticleTool, RemovedArticle
+from ..models import Article, ArticleTool, RemovedArticle, table_of
 from .prepare import PreparedEntry
 from .slugs import unique_slug
 
@@ -69,19 +69,19 @@ def store_entries(source_id: int, entries: list[PreparedEntry], *, session: Sess
                if e.guid in existing and existing[e.guid][1] != e.content_hash]
     if fresh:
         taken = _taken_slugs([e.slug_base for e in fresh], session=session)
-        rows = [{
+        new_rows = [{
             "slug": unique_slug(e.slug_base, taken), "source_id": source_id, "guid": e.guid, "url": e.url,
             "title": e.title, "summary": e.summary, "content_html": e.content_html, "notes_html": e.notes_html,
             "category": e.category, "content_hash": e.content_hash, "published_at": e.published_at,
             "updated_at": e.updated_at, "fetched_at": now,
         } for e in fresh]
         # Core insert on the table (not the ORM entity): the ORM bulk path costs more than the SQL itself.
-        table = Article.__table__  # type: ignore[attr-defined]
-        inserted = session.connection().execute(table.insert().returning(table.c.id, table.c.guid), rows).all()
+        table = table_of(Article)
+        inserted = session.connection().execute(table.insert().returning(table.c.id, table.c.guid), new_rows).all()
         ids = {guid: article_id for article_id, guid in inserted}
         links = [{"article_id": ids[e.guid], "tool_id": t} for e in fresh for t in e.tool_ids]
         if links:
-            session.connection().execute(ArticleTool.__table__.insert(), links)  # type: ignore[attr-defined]
+            session.connection().execute(table_of(ArticleTool).insert(), links)
         counts.new = len(fresh)
     for article_id, e in changed:
         session.execute(
@@ -124,9 +124,10 @@ def prune_source(source_id: int, *, session: Session, now: datetime,
 
     Returns how many were removed, for the source's status line.
     """
-    doomed = session.exec(
-        select(Article.id, Article.slug, Article.guid, Article.url, Article.title, Article.published_at)
-        .where(Article.source_id == source_id)
+    doomed = session.execute(
+        sa.select(col(Article.id), col(Article.slug), col(Article.guid), col(Article.url), col(Article.title),
+               col(Article.published_at))
+        .where(col(Article.source_id) == source_id)
         .order_by(col(Article.published_at).desc(), col(Article.id).desc())
         .offset(rule.keep)
     ).all()
@@ -134,7 +135,7 @@ def prune_source(source_id: int, *, session: Session, now: datetime,
     if not doomed:
         return 0
     reason = REMOVED_REASON.format(keep=rule.keep)
-    session.connection().execute(RemovedArticle.__table__.insert(), [{  # type: ignore[attr-defined]
+    session.connection().execute(table_of(RemovedArticle).insert(), [{
         "slug": slug, "source_id": source_id, "guid": guid, "url": url, "title": title,
         "published_at": published_at, "removed_at": now, "reason": reason,
     } for _, slug, guid, url, title, published_at in doomed])

@@ -11,11 +11,18 @@ Facts are snapshots: every check appends a row, so the history of stars or relea
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from .clock import utcnow
+
+# Where a candidate stands (stored as this text): waiting, listed as a new tool, turned down for good, or
+# folded into a tool already listed.
+CandidateStatus = Literal["pending", "approved", "rejected", "merged"]
+# What a tool's homepage answered: alive, 404/410, redirected to another site, or no answer at all.
+LinkStatus = Literal["ok", "dead", "moved", "unreachable"]
 
 
 class ToolCandidate(SQLModel, table=True):
@@ -29,7 +36,8 @@ class ToolCandidate(SQLModel, table=True):
     url: str = Field(max_length=1000)
     kind: str = Field(max_length=20, description="github|huggingface|pypi|npm|launch")
     category: str = Field(default="other", max_length=64, description="suggested, from the articles")
-    status: str = Field(default="pending", index=True, max_length=20, description="pending|approved|rejected|merged")
+    status: CandidateStatus = Field(default="pending", index=True, sa_type=sa.String(20),
+                                    description="pending|approved|rejected|merged")
     mentions: int = Field(default=0, description="articles that carry it")
     first_seen: datetime = Field(default_factory=utcnow, index=True)
     last_seen: datetime = Field(default_factory=utcnow)
@@ -69,7 +77,7 @@ class ToolFact(SQLModel, table=True):
     topics: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     downloads: int | None = None
     likes: int | None = None
-    link_status: str = Field(default="ok", max_length=20, description="ok|dead|moved|unreachable")
+    link_status: LinkStatus = Field(default="ok", sa_type=sa.String(20), description="ok|dead|moved|unreachable")
     moved_to: str | None = Field(default=None, max_length=1000)
 
 

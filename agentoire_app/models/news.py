@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -15,6 +16,9 @@ SOURCE_TITLE_CHARS = 300
 SOURCE_SITE_URL_CHARS = 1000
 SOURCE_ETAG_CHARS = 500
 SOURCE_LAST_MODIFIED_CHARS = 100
+
+# What the last fetch of a source said (stored as this text; `gone` is a 410, after which it is retired).
+SourceStatus = Literal["never", "ok", "not_modified", "error", "gone"]
 
 
 class Source(SQLModel, table=True):
@@ -30,7 +34,7 @@ class Source(SQLModel, table=True):
     site_url: str = Field(default="", max_length=SOURCE_SITE_URL_CHARS)
     etag: str | None = Field(default=None, max_length=SOURCE_ETAG_CHARS)
     last_modified: str | None = Field(default=None, max_length=SOURCE_LAST_MODIFIED_CHARS)
-    last_status: str = Field(default="never", max_length=20, description="never|ok|not_modified|error|gone")
+    last_status: SourceStatus = Field(default="never", sa_type=sa.String(20), description="never|ok|not_modified|error|gone")
     last_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     error_count: int = Field(default=0)
     last_fetched_at: datetime | None = None

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from .clock import utcnow
+
+# Where a submission stands in the moderation queue (stored as this text).
+SubmissionStatus = Literal["pending", "approved", "rejected"]
 
 
 class Category(SQLModel, table=True):
@@ -52,7 +56,8 @@ class Submission(SQLModel, table=True):
     description: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     category: str = Field(default="other", max_length=64)
     client_key: str = Field(default="", index=True, max_length=128, description="hashed client, rate limit")
-    status: str = Field(default="pending", index=True, max_length=20, description="pending|approved|rejected")
+    status: SubmissionStatus = Field(default="pending", index=True, sa_type=sa.String(20),
+                                     description="pending|approved|rejected")
     created_at: datetime = Field(default_factory=utcnow, index=True)
     decided_at: datetime | None = None
     tool_id: int | None = Field(default=None, foreign_key="tool.id")

@@ -63,7 +63,8 @@ SIGNAL_RULES: tuple[tuple[str, str, str, bool], ...] = (
 _FIGURES = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, _label, pattern in FIGURE_RULES))
 _SIGNALS = re.compile("|".join(f"(?P<{kind}>(?i:{pattern}))" if folded else f"(?P<{kind}>{pattern})"
                                for kind, _label, pattern, folded in SIGNAL_RULES))
-_LABELS = {kind: label for kind, label, *_rest in (*FIGURE_RULES, *SIGNAL_RULES)}
+_LABELS: dict[str, str] = ({kind: label for kind, label, _pattern in FIGURE_RULES}
+                           | {kind: label for kind, label, _pattern, _folded in SIGNAL_RULES})
 _DIGIT = re.compile(r"\d")
 
 _CHECKS: dict[str, str] = {

@@ -39,7 +39,7 @@ class PageSpec:
     @property
     def full_title(self) -> str | rx.Var:
         if isinstance(self.title, rx.Var):
-            return self.title + f" · {SITE_NAME}"
+            return self.title.to(str) + f" · {SITE_NAME}"
         return SITE_NAME if self.title == SITE_NAME else f"{self.title} · {SITE_NAME}"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ..components import layout, link, loading, page_heading
 from ..components.filters import directory_styles
-from ..state.tools_compare import MAX_COMPARED, ToolsCompareState
+from ..state.tools_compare import MAX_COMPARED, CompareColumn, ToolsCompareState
 from . import page
 
 S = ToolsCompareState
@@ -30,8 +33,10 @@ def _picker() -> rx.Component:
         ),
         rx.el.ul(
             rx.foreach(S.candidates, lambda c: rx.el.li(
-                rx.el.button(c["name"], " ", rx.el.span(c["category"], class_name="ag-tag"), type="button",
-                             on_click=S.add(c["slug"]), class_name="ag-chip", data_testid="compare-candidate"),
+                rx.el.button(c.name, " ", rx.el.span(c.category, class_name="ag-tag"), type="button",
+                             # mypy reads @rx.event as EventNamespace (Reflex's __new__ returns the handler)
+                             on_click=S.add(c.slug),  # type: ignore[operator]
+                             class_name="ag-chip", data_testid="compare-candidate"),
             )),
             class_name="ag-chips",
         ),
@@ -39,8 +44,9 @@ def _picker() -> rx.Component:
     )
 
 
-def _cell(key: str):  # type: ignore[no-untyped-def]
-    return lambda column: rx.el.td(column[key])
+def _cell(key: str) -> Callable[[ObjectVar[CompareColumn]], rx.Component]:
+    # The field is named at run time (one table row per entry of ROWS), so it is read with getattr.
+    return lambda column: rx.el.td(getattr(column, key))
 
 
 def _table() -> rx.Component:
@@ -49,16 +55,17 @@ def _table() -> rx.Component:
             rx.el.thead(rx.el.tr(
                 rx.el.th(rx.el.span("tool", class_name="ag-visually-hidden"), scope="col"),
                 rx.foreach(S.columns, lambda c: rx.el.th(
-                    link(c["name"], href=c["href"]),
-                    rx.el.button("remove", type="button", on_click=S.remove(c["slug"]), class_name="ag-link ag-remove",
-                                 aria_label="remove " + c["name"]),
+                    link(c.name, href=c.href),
+                    rx.el.button("remove", type="button", class_name="ag-link ag-remove",
+                                 on_click=S.remove(c.slug),  # type: ignore[operator]  # @rx.event, see above
+                                 aria_label="remove " + c.name),
                     scope="col", data_testid="compare-column",
                 )),
             )),
             rx.el.tbody(
                 *[rx.el.tr(rx.el.th(label, scope="row"), rx.foreach(S.columns, _cell(key))) for label, key in ROWS],
                 rx.el.tr(rx.el.th("homepage", scope="row"), rx.foreach(S.columns, lambda c: rx.el.td(
-                    rx.el.a(c["homepage"], href=c["homepage"], rel="noopener nofollow", class_name="ag-link ag-url")))),
+                    rx.el.a(c.homepage, href=c.homepage, rel="noopener nofollow", class_name="ag-link ag-url")))),
             ),
             class_name="ag-compare",
         ),

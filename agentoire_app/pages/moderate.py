@@ -5,10 +5,11 @@ long enough)."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ..components import layout, link, page_heading
 from ..components.filters import directory_styles
-from ..state.submit import ModerateState
+from ..state.submit import FoundRow, ModerateState, PendingRow
 from . import page
 
 S = ModerateState
@@ -40,18 +41,21 @@ def _sign_in() -> rx.Component:
     )
 
 
-def _submission(item: rx.Var) -> rx.Component:
+def _submission(item: ObjectVar[PendingRow]) -> rx.Component:
     return rx.el.li(
-        rx.el.div(rx.el.span(item["name"], class_name="ag-row-title"), rx.el.span(item["category"], class_name="ag-tag"),
-                  rx.el.span("sent ", item["created"], class_name="ag-meta"), class_name="ag-row-head"),
-        rx.el.p(item["tagline"], class_name="ag-row-text"),
-        rx.el.p(item["homepage"], class_name="ag-meta ag-url"),
-        rx.cond(item["repository"] != "", rx.el.p(item["repository"], class_name="ag-meta ag-url")),
-        rx.cond(item["description"] != "", rx.el.p(item["description"], class_name="ag-row-text ag-pre-line")),
+        rx.el.div(rx.el.span(item.name, class_name="ag-row-title"), rx.el.span(item.category, class_name="ag-tag"),
+                  rx.el.span("sent ", item.created, class_name="ag-meta"), class_name="ag-row-head"),
+        rx.el.p(item.tagline, class_name="ag-row-text"),
+        rx.el.p(item.homepage, class_name="ag-meta ag-url"),
+        rx.cond(item.repository != "", rx.el.p(item.repository, class_name="ag-meta ag-url")),
+        rx.cond(item.description != "", rx.el.p(item.description, class_name="ag-row-text ag-pre-line")),
         rx.el.div(
-            rx.el.button("approve", type="button", on_click=S.approve(item["id"]), class_name="ag-button",
+            # mypy reads @rx.event as EventNamespace (Reflex's __new__ returns the handler)
+            rx.el.button("approve", type="button", class_name="ag-button",
+                         on_click=S.approve(item.id),  # type: ignore[operator]
                          data_testid="moderate-approve"),
-            rx.el.button("reject", type="button", on_click=S.reject(item["id"]), class_name="ag-button ag-button-quiet",
+            rx.el.button("reject", type="button", class_name="ag-button ag-button-quiet",
+                         on_click=S.reject(item.id),  # type: ignore[operator]  # @rx.event, as above
                          data_testid="moderate-reject"),
             class_name="ag-form-actions",
         ),
@@ -60,24 +64,25 @@ def _submission(item: rx.Var) -> rx.Component:
     )
 
 
-def _found(item: rx.Var) -> rx.Component:
+def _found(item: ObjectVar[FoundRow]) -> rx.Component:
     return rx.el.li(
-        rx.el.div(rx.el.span(item["name"], class_name="ag-row-title"), rx.el.span(item["kind"], class_name="ag-tag"),
-                  rx.el.span(item["category"], class_name="ag-tag"),
-                  rx.el.span(item["mentions"], " mentions · first seen ", item["first_seen"], class_name="ag-meta"),
+        rx.el.div(rx.el.span(item.name, class_name="ag-row-title"), rx.el.span(item.kind, class_name="ag-tag"),
+                  rx.el.span(item.category, class_name="ag-tag"),
+                  rx.el.span(item.mentions, " mentions · first seen ", item.first_seen, class_name="ag-meta"),
                   class_name="ag-row-head"),
-        rx.el.p(item["url"], class_name="ag-meta ag-url"),
-        rx.cond(item["sentence"] != "", rx.el.blockquote(item["sentence"], class_name="ag-row-text")),
-        rx.cond(item["article_slug"] != "",
-                rx.el.p("in ", link(item["article_title"], href="/news/" + item["article_slug"].to(str), inline=True),
+        rx.el.p(item.url, class_name="ag-meta ag-url"),
+        rx.cond(item.sentence != "", rx.el.blockquote(item.sentence, class_name="ag-row-text")),
+        rx.cond(item.article_slug != "",
+                rx.el.p("in ", link(item.article_title, href="/news/" + item.article_slug.to(str), inline=True),
                         class_name="ag-meta")),
         rx.el.div(
-            rx.el.button("approve", type="button", on_click=S.approve_found(item["id"]), class_name="ag-button",
-                         data_testid="candidate-approve"),
-            rx.el.button("reject", type="button", on_click=S.reject_found(item["id"]),
-                         class_name="ag-button ag-button-quiet", data_testid="candidate-reject"),
+            rx.el.button("approve", type="button", class_name="ag-button", data_testid="candidate-approve",
+                         on_click=S.approve_found(item.id)),  # type: ignore[operator]  # @rx.event, as above
+            rx.el.button("reject", type="button", class_name="ag-button ag-button-quiet",
+                         data_testid="candidate-reject",
+                         on_click=S.reject_found(item.id)),  # type: ignore[operator]  # @rx.event, as above
             rx.el.form(
-                rx.el.input(type="hidden", name="candidate", value=item["id"]),
+                rx.el.input(type="hidden", name="candidate", value=item.id),
                 rx.el.label(rx.el.span("merge into (tool slug)", class_name="ag-field-label"),
                             rx.el.input(name="into", class_name="ag-input", auto_complete="off"),
                             class_name="ag-field-control"),

@@ -5,22 +5,23 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ..components import layout, loading, news_list, page_heading
 from ..components.filters import directory_styles, filter_option, filter_select, pager, search_box
 from ..components.shell import link
 from ..components.stories import story_list
-from ..state.news import NewsState
+from ..state.news import NewsState, SourceStateRow
 from . import page
 
 S = NewsState
 
 
-def _source_row(source: rx.Var) -> rx.Component:
+def _source_row(source: ObjectVar[SourceStateRow]) -> rx.Component:
     return rx.el.li(
-        rx.el.span(source["name"], class_name="ag-source-name"),
-        rx.el.span(source["state"], class_name="ag-tag", data_state=source["state"]),
-        rx.cond(source["reason"] != "", rx.el.span(source["reason"], class_name="ag-source-reason")),
+        rx.el.span(source.name, class_name="ag-source-name"),
+        rx.el.span(source.state, class_name="ag-tag", data_state=source.state),
+        rx.cond(source.reason != "", rx.el.span(source.reason, class_name="ag-source-reason")),
         class_name="ag-source-row",
     )
 

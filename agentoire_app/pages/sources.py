@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ..components import layout, loading, page_heading
-from ..state.sources import SourcesState
+from ..state.sources import DataSourceRow, SourcesState
 from . import page
 
 
-def _source(source: rx.Var) -> rx.Component:
+def _source(source: ObjectVar[DataSourceRow]) -> rx.Component:
     return rx.el.section(
-        rx.el.h2(source["name"], class_name="ag-h3"),
+        rx.el.h2(source.name, class_name="ag-h3"),
         rx.el.p(
-            rx.el.span(source["count"], class_name="ag-tag"),
-            rx.cond(source["license"] != "", rx.el.span(" licence: ", source["license"], class_name="ag-meta")),
+            rx.el.span(source.count, rx.cond(source.count.to(int) == 1, " tool", " tools"), class_name="ag-tag"),
+            rx.cond(source.license != "", rx.el.span(" licence: ", source.license, class_name="ag-meta")),
         ),
-        rx.cond(source["url"] != "",
-                rx.el.p(rx.el.a(source["url"], href=source["url"], rel="noopener", class_name="ag-link ag-url"))),
-        rx.cond(source["notice"] != "", rx.el.pre(source["notice"], class_name="ag-notice")),
+        rx.cond(source.url != "",
+                rx.el.p(rx.el.a(source.url, href=source.url, rel="noopener", class_name="ag-link ag-url"))),
+        rx.cond(source.notice != "", rx.el.pre(source.notice, class_name="ag-notice")),
         class_name="ag-data-source",
         data_testid="data-source",
     )

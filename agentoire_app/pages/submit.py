@@ -11,12 +11,14 @@ from ..state.submit import SubmitState
 from . import page
 
 S = SubmitState
+# `errors` and `values` are dicts keyed by field name; mypy reads Reflex's dict vars as arrays, so they are
+# viewed `.to(dict)`, which compiles to the same JavaScript.
 
 
 def _error(name: str) -> rx.Component:
     return rx.cond(
-        S.errors.contains(name),
-        rx.el.span(S.errors[name], id=f"{name}-error", data_testid="field-error", data_field=name,
+        S.errors.to(dict).contains(name),
+        rx.el.span(S.errors.to(dict)[name], id=f"{name}-error", data_testid="field-error", data_field=name,
                    class_name="ag-field-error", role="alert"),
     )
 
@@ -25,8 +27,8 @@ def _field(name: str, label: str, hint: str, *, kind: str = "text", required: bo
            multiline: bool = False) -> rx.Component:
     low, high = LIMITS[name]
     common = {
-        "name": name, "id": f"field-{name}", "default_value": S.values[name], "class_name": "ag-input",
-        "aria_invalid": rx.cond(S.errors.contains(name), "true", "false"),
+        "name": name, "id": f"field-{name}", "default_value": S.values.to(dict)[name], "class_name": "ag-input",
+        "aria_invalid": rx.cond(S.errors.to(dict).contains(name), "true", "false"),
         "aria_describedby": f"{name}-hint {name}-error",
     }
     # No `maxlength`/`required` in the browser: the server's rules are the ones that count, and it answers
@@ -55,9 +57,9 @@ def _category_field() -> rx.Component:
             rx.el.span("category", rx.el.span(" (required)", class_name="ag-muted"), class_name="ag-field-label"),
             rx.el.select(
                 rx.el.option("choose a category…", value=""),
-                rx.foreach(S.categories, lambda c: rx.el.option(c["name"], value=c["slug"])),
-                name="category", id="field-category", default_value=S.values["category"], class_name="ag-select",
-                aria_invalid=rx.cond(S.errors.contains("category"), "true", "false"),
+                rx.foreach(S.categories, lambda c: rx.el.option(c.name, value=c.slug)),
+                name="category", id="field-category", default_value=S.values.to(dict)["category"], class_name="ag-select",
+                aria_invalid=rx.cond(S.errors.to(dict).contains("category"), "true", "false"),
                 aria_describedby="category-error",
             ),
             _error("category"),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ..components import layout, link, loading, not_found
 from ..components.charts import bar_chart_with_table
 from ..components.filters import directory_styles
-from ..state.tools_detail import ToolDetailState
+from ..state.rows import ArticleRow
+from ..state.tools_detail import AlternativeRow, ToolDetailState
 from . import page
 
 S = ToolDetailState
@@ -48,23 +50,23 @@ def _facts() -> rx.Component:
     )
 
 
-def _alternative(item: rx.Var) -> rx.Component:
+def _alternative(item: ObjectVar[AlternativeRow]) -> rx.Component:
     return rx.el.li(
-        rx.el.div(link(item["name"], href=item["href"], class_name="ag-row-title"),
-                  rx.el.span(item["category"], class_name="ag-tag"), class_name="ag-row-head"),
-        rx.cond(item["tagline"] != "", rx.el.p(item["tagline"], class_name="ag-row-text")),
-        rx.el.p(item["why"], class_name="ag-meta"),
+        rx.el.div(link(item.name, href=item.href, class_name="ag-row-title"),
+                  rx.el.span(item.category, class_name="ag-tag"), class_name="ag-row-head"),
+        rx.cond(item.tagline != "", rx.el.p(item.tagline, class_name="ag-row-text")),
+        rx.el.p(item.why, class_name="ag-meta"),
         data_testid="tool-item",
         class_name="ag-row",
     )
 
 
-def _story(item: rx.Var) -> rx.Component:
+def _story(item: ObjectVar[ArticleRow]) -> rx.Component:
     return rx.el.li(
-        rx.el.div(rx.el.time(item["date"], date_time=item["date_iso"], class_name="ag-meta"),
-                  rx.el.span(item["category"], class_name="ag-tag"),
-                  rx.el.span(item["source"], class_name="ag-meta"), class_name="ag-row-meta"),
-        link(item["title"], href=item["href"], class_name="ag-row-title"),
+        rx.el.div(rx.el.time(item.date, date_time=item.date_iso, class_name="ag-meta"),
+                  rx.el.span(item.category, class_name="ag-tag"),
+                  rx.el.span(item.source, class_name="ag-meta"), class_name="ag-row-meta"),
+        link(item.title, href=item.href, class_name="ag-row-title"),
         data_testid="news-item",
         class_name="ag-row",
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ..components import layout, link, loading, page_heading
 from ..components.filters import directory_styles, filter_option, filter_select, pager, search_box
-from ..state.tools_list import SORT_LABELS, ToolsListState
+from ..state.tools_list import SORT_LABELS, ToolListRow, ToolsListState
 from . import page
 
 S = ToolsListState
@@ -17,11 +18,11 @@ def filters() -> rx.Component:
         search_box(S.q, S.search, placeholder="name, tag, words…", aria_label="search tools"),
         filter_select("category", "category", S.category, S.set_category, [
             filter_option("", "all categories"),
-            rx.foreach(S.categories, lambda c: filter_option(c["slug"], c["name"])),
+            rx.foreach(S.categories, lambda c: filter_option(c.slug, c.name)),
         ]),
         filter_select("tag", "tag", S.tag, S.set_tag, [
             filter_option("", "any tag"),
-            rx.foreach(S.tags, lambda t: filter_option(t["tag"], t["tag"])),
+            rx.foreach(S.tags, lambda t: filter_option(t.tag, t.tag)),
         ]),
         filter_select("pricing", "pricing", S.pricing, S.set_pricing, [
             filter_option("", "any pricing"),
@@ -43,24 +44,24 @@ def filters() -> rx.Component:
     )
 
 
-def _row(item: rx.Var) -> rx.Component:
+def _row(item: ObjectVar[ToolListRow]) -> rx.Component:
     return rx.el.li(
         rx.el.div(
-            link(item["name"], href=item["href"], class_name="ag-row-title"),
-            rx.el.span(item["category"], class_name="ag-tag"),
-            rx.el.span(item["pricing"], class_name="ag-tag", data_pricing=item["pricing"]),
-            rx.cond(item["open_source"] != "", rx.el.span(item["open_source"], class_name="ag-tag")),
+            link(item.name, href=item.href, class_name="ag-row-title"),
+            rx.el.span(item.category, class_name="ag-tag"),
+            rx.el.span(item.pricing, class_name="ag-tag", data_pricing=item.pricing),
+            rx.cond(item.open_source != "", rx.el.span(item.open_source, class_name="ag-tag")),
             class_name="ag-row-head",
         ),
-        rx.cond(item["tagline"] != "", rx.el.p(item["tagline"], class_name="ag-row-text")),
+        rx.cond(item.tagline != "", rx.el.p(item.tagline, class_name="ag-row-text")),
         rx.el.div(
-            rx.el.time(f"added {item['added']}", date_time=item["added_iso"]),
-            rx.cond(item["mentions"] != "0", rx.el.span(" · ", item["mentions"], " in the news")),
-            rx.cond(item["tags"] != "", rx.el.span(" · ", item["tags"])),
+            rx.el.time(f"added {item.added}", date_time=item.added_iso),
+            rx.cond(item.mentions.to(int) > 0, rx.el.span(" · ", item.mentions, " in the news")),
+            rx.cond(item.tags != "", rx.el.span(" · ", item.tags)),
             class_name="ag-meta",
         ),
         data_testid="tool-item",
-        data_slug=item["slug"],
+        data_slug=item.slug,
         class_name="ag-row",
     )
 

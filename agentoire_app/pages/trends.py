@@ -4,20 +4,21 @@ tools per week; every chart has its table."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ..components import layout, link, page_heading
 from ..components.charts import bar_chart_with_table
 from ..components.filters import directory_styles
-from ..state.trends import TrendsState
+from ..state.trends import RisingRow, TrendsState
 from . import page
 
 S = TrendsState
 
 
-def _rising(item: rx.Var) -> rx.Component:
+def _rising(item: ObjectVar[RisingRow]) -> rx.Component:
     return rx.el.li(
-        link(item["name"], href=item["href"], class_name="ag-row-title"),
-        rx.el.span(item["this_week"], " stories this week, ", item["before"], " a week before", class_name="ag-meta"),
+        link(item.name, href=item.href, class_name="ag-row-title"),
+        rx.el.span(item.this_week, " stories this week, ", item.before, " a week before", class_name="ag-meta"),
         data_testid="trend-rising",
         class_name="ag-row",
     )
@@ -39,7 +40,7 @@ def trends() -> rx.Component:
             rx.el.h2("stories per week", class_name="ag-h2"),
             bar_chart_with_table(S.weeks, x_key="week", y_key="stories", x_label="week of", y_label="stories",
                                  summary="Stories stored each week, last twelve weeks", testid="trends-volume"),
-            rx.el.ul(rx.foreach(S.weeks, lambda w: rx.el.li(w["week"], ": ", w["categories"], class_name="ag-meta")),
+            rx.el.ul(rx.foreach(S.weeks, lambda w: rx.el.li(w.week, ": ", w.categories, class_name="ag-meta")),
                      class_name="ag-list", aria_label="categories per week"),
         ),
         rx.el.section(

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from ..catalog.records import domain_of, one_line
 from ..models import Article, ArticleTool, CandidateEvidence, Category, Tool, ToolCandidate, to_stored, utcnow
+from ..models.live import CandidateStatus
 from .moderation import ModerationError, free_tool_slug
 
 FOUND_IN_THE_NEWS = "found in the news"  # Tool.source of an approved candidate
@@ -30,7 +31,7 @@ class CandidateView:
     evidence: list[tuple[str, str, str]]
 
 
-def list_candidates(*, session: Session, status: str = "pending", limit: int = 100) -> list[CandidateView]:
+def list_candidates(*, session: Session, status: CandidateStatus = "pending", limit: int = 100) -> list[CandidateView]:
     """Candidates most mentioned first (then newest), each with its evidence."""
     rows = session.exec(select(ToolCandidate).where(ToolCandidate.status == status)
                         .order_by(col(ToolCandidate.mentions).desc(), col(ToolCandidate.first_seen).desc(),
@@ -117,7 +118,7 @@ def merge_candidate(candidate_id: int, tool_slug: str, *, session: Session, now:
     return tool
 
 
-def count_candidates(*, session: Session, status: str = "pending") -> int:
+def count_candidates(*, session: Session, status: CandidateStatus = "pending") -> int:
     return session.exec(select(sa.func.count()).select_from(ToolCandidate)
                         .where(ToolCandidate.status == status)).one()
 

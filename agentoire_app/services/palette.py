@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -97,7 +98,7 @@ _index_lock = threading.Lock()
 def _index(session: Session, kind: str, signature_stmt: sa.Select, load: Callable[[], list]) -> _Index:
     """The in-process index of one table: rows are few and short (names, titles), so ranking them in
     Python is faster and more predictable than six LIKE scans, and behaves the same on both databases."""
-    key = (str(session.get_bind().url), kind)
+    key = (str(session.get_bind().engine.url), kind)
     now = time.monotonic()
     cached = _indexes.get(key)
     if cached is not None and now - cached.checked_at < SIGNATURE_EVERY:
@@ -106,18 +107,18 @@ def _index(session: Session, kind: str, signature_stmt: sa.Select, load: Callabl
     if cached is not None:
         cached.checked_at = now
 
-    def fresh(index: _Index | None) -> bool:
+    def fresh(index: _Index | None) -> TypeGuard[_Index]:
         return index is not None and index.signature == signature and now - index.built_at < INDEX_MAX_AGE
 
     cached = _indexes.get(key)
     if fresh(cached):
-        return cached  # type: ignore[return-value]
+        return cached
     with _index_lock:
         cached = _indexes.get(key)
         if not fresh(cached):
             cached = _Index(signature, load(), now, now)
             _indexes[key] = cached
-    return cached  # type: ignore[return-value]
+    return cached
 
 
 def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, detail: bool) -> list[PaletteHit]:
@@ -170,8 +171,8 @@ def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, det
 def search_tools(query: str, *, session: Session, limit: int = 8) -> list[PaletteHit]:
     """Tools by name (all five tiers) and tagline; ties: shorter, then alphabetical names first."""
     def load() -> list:
-        rows = session.execute(sa.select(Tool.slug, Tool.name, Tool.tagline)).all()
-        rows.sort(key=lambda r: (len(r[1]), r[1].lower()))
+        rows = sorted(session.execute(sa.select(col(Tool.slug), col(Tool.name), col(Tool.tagline))).all(),
+                      key=lambda r: (len(r[1]), r[1].lower()))
         return [(n.lower(), (t or "").lower(), n, t or "", f"/tools/{s}") for s, n, t in rows]
 
     signature = sa.select(sa.func.count(), sa.func.max(col(Tool.id)))
@@ -183,7 +184,7 @@ def search_articles(query: str, *, session: Session, limit: int = 6) -> list[Pal
     summary through the full-text index. Fuzzy matching is left out: long titles contain almost any
     letters in order, so it would only add noise."""
     def load() -> list:
-        rows = session.execute(sa.select(Article.slug, Article.title, Article.category)
+        rows = session.execute(sa.select(col(Article.slug), col(Article.title), col(Article.category))
                                .order_by(col(Article.published_at).desc(), col(Article.id).desc())).all()
         return [(t.lower(), "", t, c, f"/news/{s}") for s, t, c in rows]
 
@@ -204,8 +205,8 @@ def _articles_by_summary(query: str, *, session: Session, limit: int, exclude: s
     match = article_match(query, session=session)
     if match is None:
         return []
-    stmt = match.apply(sa.select(Article.slug, Article.title, Article.category)).limit(limit + len(exclude))
-    found = []
+    stmt = match.apply(sa.select(col(Article.slug), col(Article.title), col(Article.category))).limit(limit + len(exclude))
+    found: list[PaletteHit] = []
     for slug, title, category in session.execute(stmt):
         url = f"/news/{slug}"
         if url not in exclude and len(found) < limit:
@@ -215,7 +216,7 @@ def _articles_by_summary(query: str, *, session: Session, limit: int, exclude: s
 
 def search_categories(query: str, *, session: Session, limit: int = 4) -> list[PaletteHit]:
     def load() -> list:
-        rows = session.execute(sa.select(Category.slug, Category.name, Category.description)
+        rows = session.execute(sa.select(col(Category.slug), col(Category.name), col(Category.description))
                                .order_by(col(Category.position), col(Category.name))).all()
         return [(n.lower(), (d or "").lower(), n, d or "", f"/tools?category={s}") for s, n, d in rows]
 

@@ -22,9 +22,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -64,6 +65,10 @@ def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+# Any select statement: applying a match keeps its columns.
+_Select = TypeVar("_Select", bound="sa.Select[*tuple[Any, ...]]")
+
+
 @dataclass(frozen=True)
 class Match:
     """A search as SQL: how to restrict a statement to the matching rows, and a score (higher is better).
@@ -75,11 +80,12 @@ class Match:
     score: ColumnElement[float]
     condition: ColumnElement[bool] | None = None
     hits: sa.Subquery | None = None
-    key: ColumnElement[int] | None = None
+    key: ColumnElement[int] | Mapped[int | None] | None = None
 
-    def apply(self, stmt):  # type: ignore[no-untyped-def]
+    def apply(self, stmt: _Select) -> _Select:
         if self.hits is not None and self.key is not None:
             return stmt.join(self.hits, self.hits.c.id == self.key)
+        assert self.condition is not None, "a match is either a join on hits or a condition"
         return stmt.where(self.condition)
 
 
@@ -90,7 +96,7 @@ def _match(table: str, key: Any, bm25: str, query: str, *, session: Session) -> 
         return None
     if _is_postgres(session):
         ts = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery(terms))
-        vector = sa.literal_column(f"{table}.search_vector")
+        vector: sa.ColumnClause[Any] = sa.literal_column(f"{table}.search_vector")
         return Match(score=sa.func.ts_rank(vector, ts), condition=vector.op("@@")(ts))
     hits = (
         sa.select(sa.literal_column("rowid").label("id"), sa.literal_column(bm25).label("bm25"))
@@ -125,7 +131,7 @@ def _name_match(terms: Sequence[str], *, session: Session) -> Match:
     if _is_postgres(session):
         ts = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery(terms))
         name_vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), Tool.name)
-        vector = sa.literal_column("tool.search_vector")
+        vector: sa.ColumnClause[Any] = sa.literal_column("tool.search_vector")
         return Match(score=sa.func.ts_rank(vector, ts), condition=name_vector.op("@@")(ts))
     hits = (
         sa.select(sa.literal_column("rowid").label("id"), sa.literal_column(_TOOL_BM25).label("bm25"))
@@ -141,7 +147,7 @@ def _other_match(terms: Sequence[str], *, session: Session) -> Match:
     if _is_postgres(session):
         ts = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery(terms))
         name_vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), Tool.name)
-        vector = sa.literal_column("tool.search_vector")
+        vector: sa.ColumnClause[Any] = sa.literal_column("tool.search_vector")
         return Match(score=sa.func.ts_rank(vector, ts),
                      condition=sa.and_(vector.op("@@")(ts), sa.not_(name_vector.op("@@")(ts))))
     expression = f"({fts5_query(terms)}) NOT ({{name}} : ({fts5_query(terms)}))"
@@ -167,7 +173,7 @@ def ranked_tool_ids(query: str, *, session: Session, restrict: Callable[[sa.Sele
     if not terms:
         return []
     by_name = _name_match(terms, session=session)
-    stmt = restrict(by_name.apply(sa.select(Tool.id)))
+    stmt = restrict(by_name.apply(sa.select(col(Tool.id))))
     stmt = stmt.order_by(name_tier(query), by_name.score.desc(), sa.func.lower(Tool.name), col(Tool.id))
     named = [row[0] for row in session.execute(stmt.limit(offset + limit)).all()]
     if len(named) >= offset + limit:
@@ -175,7 +181,7 @@ def ranked_tool_ids(query: str, *, session: Session, restrict: Callable[[sa.Sele
     others = _other_match(terms, session=session)
     rest_offset = max(0, offset - len(named))
     rest_limit = offset + limit - len(named) - rest_offset
-    stmt = restrict(others.apply(sa.select(Tool.id)))
+    stmt = restrict(others.apply(sa.select(col(Tool.id))))
     # "chain" inside "LangChain" is no word prefix, yet a name containing the query still goes first.
     inside = sa.and_(*(sa.func.lower(Tool.name).contains(t, autoescape=True) for t in terms))
     stmt = stmt.order_by(sa.case((inside, 0), else_=1), others.score.desc(), sa.func.lower(Tool.name),

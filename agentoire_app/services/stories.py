@@ -118,9 +118,10 @@ def ranked_stories(*, session: Session, now: datetime, limit: int = 10,
     if by_id:
         for story_id, source_id, article_id in session.exec(
                 select(Article.story_id, Article.source_id, Article.id).where(col(Article.story_id).in_(list(by_id)))):
-            sources[story_id or 0].add(source_id)
-            if by_id[story_id].lead_article_id == article_id:
-                lead_source[story_id or 0] = source_id
+            key = story_id or 0
+            sources[key].add(source_id)
+            if by_id[key].lead_article_id == article_id:
+                lead_source[key] = source_id
     daily = session.exec(select(Article.source_id, sa.func.count()).where(
         col(Article.published_at) >= now - timedelta(days=1)).group_by(col(Article.source_id))).all()
     coverage = [StoryCoverage(sid, lead_source.get(sid, 0), frozenset(sources[sid]), to_stored(s.last_seen))
@@ -157,6 +158,7 @@ def story_slugs(article_ids: Sequence[int], *, session: Session) -> dict[int, st
     result: dict[int, str] = {}
     ids = list(article_ids)
     for i in range(0, len(ids), 400):
-        result.update(session.exec(select(Article.id, Story.slug).join(Story, col(Story.id) == Article.story_id)
-                                   .where(col(Article.id).in_(ids[i:i + 400]))).all())
+        rows = session.exec(select(Article.id, Story.slug).join(Story, col(Story.id) == Article.story_id)
+                            .where(col(Article.id).in_(ids[i:i + 400]))).all()
+        result.update((article_id, slug) for article_id, slug in rows if article_id is not None)
     return result

@@ -205,7 +205,7 @@ def _duplicate_of_name(name: str, *, session: Session) -> Duplicate | None:
     if not key:
         return None
     slug = slugify(name)
-    hit = session.exec(select(Tool.name).where(sa.or_(Tool.slug == slug,
+    hit = session.exec(select(Tool.name).where(sa.or_(col(Tool.slug) == slug,
                                                       sa.func.lower(Tool.name) == name.lower()))).first()
     if hit:
         return Duplicate(hit)

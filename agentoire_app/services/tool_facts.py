@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ..models import ToolFact, to_stored, utcnow
+from ..models.live import LinkStatus
 
 # A repository pushed to within 90 days is active; within a year, quiet; beyond, stale. Archived trumps all.
 ACTIVE_DAYS = 90
@@ -41,7 +42,7 @@ class FactSummary:
     license: str | None = None
     downloads: int | None = None
     likes: int | None = None
-    link_status: str | None = None
+    link_status: LinkStatus | None = None
     moved_to: str | None = None
     checked_at: datetime | None = None
 
@@ -90,7 +91,7 @@ def latest_facts(tool_ids: Sequence[int], *, session: Session) -> dict[int, Fact
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i:i + _CHUNK]
         newest = (select(sa.func.max(col(ToolFact.id)))
-                  .where(col(ToolFact.tool_id).in_(chunk)).group_by(ToolFact.tool_id, ToolFact.kind))
+                  .where(col(ToolFact.tool_id).in_(chunk)).group_by(col(ToolFact.tool_id), col(ToolFact.kind)))
         rows.extend(session.exec(select(ToolFact).where(col(ToolFact.id).in_(newest))).all())
     grouped: dict[int, list[ToolFact]] = {}
     for row in rows:

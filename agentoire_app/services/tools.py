@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -104,15 +105,19 @@ class ToolPage:
     mentions: dict[int, int] = field(default_factory=dict)
 
 
-def _filtered(stmt, query: ToolQuery):  # type: ignore[no-untyped-def]
+# Any select over tools (ids, counts): filtering keeps its columns.
+_Select = TypeVar("_Select", bound="sa.Select[*tuple[Any, ...]]")
+
+
+def _filtered(stmt: _Select, query: ToolQuery) -> _Select:
     if query.category:
-        stmt = stmt.where(Tool.category == query.category)
+        stmt = stmt.where(col(Tool.category) == query.category)
     if query.pricing:
-        stmt = stmt.where(Tool.pricing == query.pricing)
+        stmt = stmt.where(col(Tool.pricing) == query.pricing)
     if query.open_source is not None:
-        stmt = stmt.where(Tool.open_source == query.open_source)
+        stmt = stmt.where(col(Tool.open_source) == query.open_source)
     if query.added_since is not None:
-        stmt = stmt.where(Tool.added_at >= query.added_since)
+        stmt = stmt.where(col(Tool.added_at) >= query.added_since)
     if query.tag:
         stmt = stmt.where(col(Tool.id).in_(sa.select(tool_tag.c.tool_id).where(tool_tag.c.tag == query.tag)))
     if query.activity:
@@ -143,7 +148,7 @@ def query_tools(query: ToolQuery, *, session: Session, limit: int = 50, offset: 
         keys = sa.select(tool_mentions.c.tool_id).order_by(tool_mentions.c.mentions.desc(),
                                                            tool_mentions.c.tool_id.desc())
     else:
-        keys = _filtered(sa.select(Tool.id), query)
+        keys = _filtered(sa.select(col(Tool.id)), query)
         if match is not None:
             keys = match.apply(keys)
         if sort == "name":
@@ -191,7 +196,7 @@ def count_tools_matching(query: ToolQuery, *, session: Session) -> int:
 
 
 def mention_count(tool_id: int, *, session: Session) -> int:
-    value = session.exec(sa.select(tool_mentions.c.mentions).where(tool_mentions.c.tool_id == tool_id)).first()
+    value = session.execute(sa.select(tool_mentions.c.mentions).where(tool_mentions.c.tool_id == tool_id)).first()
     return int(value[0]) if value else 0
 
 
@@ -215,8 +220,8 @@ def alternatives(tool: Tool, *, session: Session, limit: int = 6, pool: int = 20
         ).all()
         shared = {int(i): int(n) for i, n in rows}
     same_category = {int(i): (c, a) for i, c, a in session.execute(
-        sa.select(Tool.id, Tool.category, Tool.added_at)
-        .where(Tool.category == tool.category, Tool.id != tool.id)
+        sa.select(col(Tool.id), col(Tool.category), col(Tool.added_at))
+        .where(col(Tool.category) == tool.category, col(Tool.id) != tool.id)
         .order_by(col(Tool.added_at).desc(), col(Tool.id).desc()).limit(pool)
     ).all()}
     missing = [i for i in same_category if i not in shared]
@@ -228,7 +233,7 @@ def alternatives(tool: Tool, *, session: Session, limit: int = 6, pool: int = 20
     others = [i for i in shared if i not in same_category]
     if others:
         peers = {int(i): (c, a) for i, c, a in session.execute(
-            sa.select(Tool.id, Tool.category, Tool.added_at).where(col(Tool.id).in_(others))).all()}
+            sa.select(col(Tool.id), col(Tool.category), col(Tool.added_at)).where(col(Tool.id).in_(others))).all()}
     peers.update(same_category)
     scored = sorted(
         ((2 * (category == tool.category) + shared.get(i, 0), added, i) for i, (category, added) in peers.items()),
@@ -267,9 +272,9 @@ def popular_tags(*, session: Session, limit: int = 40, category: str | None = No
     """The most used tags (with counts), for the tag filter."""
     stmt = sa.select(tool_tag.c.tag, sa.func.count().label("n"))
     if category:
-        stmt = stmt.join(Tool, col(Tool.id) == tool_tag.c.tool_id).where(Tool.category == category)
+        stmt = stmt.join(Tool, col(Tool.id) == tool_tag.c.tool_id).where(col(Tool.category) == category)
     stmt = stmt.group_by(tool_tag.c.tag).order_by(sa.desc("n"), tool_tag.c.tag).limit(limit)
-    return [(tag, int(n)) for tag, n in session.exec(stmt).all()]
+    return [(tag, int(n)) for tag, n in session.execute(stmt).all()]
 
 
 def get_category(slug: str, *, session: Session) -> Category | None:

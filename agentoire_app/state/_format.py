@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 # A tag holds no "<": with `<[^>]+>` every "<" of a long run without ">" scanned to the end of the text
 # (quadratic); stopping at the next "<" makes the scans disjoint, so one pass over the text.
@@ -15,8 +15,8 @@ def long_date(value: datetime | None) -> str:
     return f"{value:%B} {value.day}, {value.year}" if value else ""
 
 
-def short_date(value: datetime | None) -> str:
-    """`apr 21` (list rows)."""
+def short_date(value: date | None) -> str:
+    """`apr 21` (list rows; a datetime is a date too)."""
     return f"{value:%b} {value.day}".lower() if value else ""
 
 

@@ -30,8 +30,8 @@ def _read_story(slug: str, session: Session) -> tuple[list[AlsoLink], list[Story
 
 
 class ArticleStoryState(rx.State):
-    also: list[AlsoLink] = rx.field(default_factory=list)
-    earlier: list[StoryCard] = rx.field(default_factory=list)
+    also: rx.Field[list[AlsoLink]] = rx.field(default_factory=list)
+    earlier: rx.Field[list[StoryCard]] = rx.field(default_factory=list)
 
     @rx.event
     async def load(self) -> None:

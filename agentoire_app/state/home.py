@@ -10,15 +10,14 @@ from ..models import utcnow
 from ..services.news import list_articles
 from ..services.stories import ranked_stories
 from ..services.tools import list_tools
-from .rows import article_row, tool_row
+from .rows import ArticleRow, ToolRow, article_row, tool_row
 from .stories import StoryCard, story_card
 
 TOP_STORIES = 10
 PAPERS = 5
 
 
-def _read_home(session: Session) -> tuple[list[StoryCard], list[StoryCard], list[dict[str, str]],
-                                          list[dict[str, str]]]:
+def _read_home(session: Session) -> tuple[list[StoryCard], list[StoryCard], list[ArticleRow], list[ToolRow]]:
     top, papers, _ = ranked_stories(session=session, now=utcnow(), limit=TOP_STORIES)
     articles = [article_row(a, s) for a, s in list_articles(session=session, limit=8)]
     return ([story_card(v) for v in top], [story_card(v) for v in papers[:PAPERS]], articles,
@@ -26,14 +25,18 @@ def _read_home(session: Session) -> tuple[list[StoryCard], list[StoryCard], list
 
 
 class HomeState(rx.State):
-    stories: list[StoryCard] = rx.field(default_factory=list)
-    papers: list[StoryCard] = rx.field(default_factory=list)
-    articles: list[dict[str, str]] = rx.field(default_factory=list)
-    tools: list[dict[str, str]] = rx.field(default_factory=list)
-    loaded: bool = False
+    stories: rx.Field[list[StoryCard]] = rx.field(default_factory=list)
+    papers: rx.Field[list[StoryCard]] = rx.field(default_factory=list)
+    articles: rx.Field[list[ArticleRow]] = rx.field(default_factory=list)
+    tools: rx.Field[list[ToolRow]] = rx.field(default_factory=list)
+    loaded: rx.Field[bool] = rx.field(False)
 
     @rx.event
     async def load(self) -> None:
+        await self._load()
+
+    async def _load(self) -> None:
+        # Apart from the handler so `refresh_live` awaits it as a plain coroutine.
         self.stories, self.papers, self.articles, self.tools = await in_session(_read_home)
         self.loaded = True
 
@@ -41,4 +44,4 @@ class HomeState(rx.State):
     async def refresh_live(self) -> None:
         """New stories landed: re-rank and reload the lists if the home page is the one being read."""
         if self.loaded and str(self.router.url.path).rstrip("/") in ("", "/"):
-            await self.load()
+            await self._load()

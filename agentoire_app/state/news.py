@@ -9,20 +9,23 @@ the status bar notices new stories (see `StatusState.refresh`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ..concurrency import in_session
 from ..ingest.categorize import CATEGORY_DESCRIPTIONS
-from ..models import Source, utcnow
+from ..models import Article, Source, utcnow
 from ..services.news import list_articles, list_sources
 from ..services.search import search_articles
 from ..services.sources import source_status_public
 from ..services.stories import ranked_stories
-from .rows import article_row
+from .rows import ArticleRow, article_row
 from .stories import StoryCard, story_card
 
 PAGE_SIZE = 50
@@ -39,15 +42,27 @@ def news_href(q: str = "", category: str = "", page: int = 1, view: str = "lates
     return "/news" + ("?" + urlencode(params) if params else "")
 
 
-def _source_state(source: Source) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class SourceStateRow:
+    """One source in the empty news page: its name, public address, state and a short reason."""
+
+    name: str
+    url: str
+    state: str
+    reason: str
+
+
+def _source_state(source: Source) -> SourceStateRow:
     """What the empty state shows of a source: never a private address or raw error text."""
-    return source_status_public(source)
+    public = source_status_public(source)
+    return SourceStateRow(name=public["name"], url=public["url"], state=public["state"], reason=public["reason"])
 
 
 def _read_news(q: str, category: str, page: int,
-               session: Session) -> tuple[list[dict[str, str]], list[dict[str, str]], bool]:
+               session: Session) -> tuple[list[ArticleRow], list[SourceStateRow], bool]:
     """The page's rows, the sources' states when there is nothing to show, and whether a next page exists."""
     offset = (page - 1) * PAGE_SIZE
+    rows: Sequence[tuple[Article, Source]]
     if q:
         rows = search_articles(q, session=session, category=category or None,
                                limit=PAGE_SIZE + 1, offset=offset)
@@ -61,20 +76,24 @@ def _read_news(q: str, category: str, page: int,
 
 
 class NewsState(rx.State):
-    articles: list[dict[str, str]] = rx.field(default_factory=list)
-    stories: list[StoryCard] = rx.field(default_factory=list)
-    view: str = "latest"
-    sources: list[dict[str, str]] = rx.field(default_factory=list)
-    categories: list[str] = rx.field(default_factory=lambda: list(NEWS_CATEGORIES))
-    q: str = ""
-    category: str = ""
-    page: int = 1
-    prev_href: str = ""
-    next_href: str = ""
-    loaded: bool = False
+    articles: rx.Field[list[ArticleRow]] = rx.field(default_factory=list)
+    stories: rx.Field[list[StoryCard]] = rx.field(default_factory=list)
+    view: rx.Field[str] = rx.field("latest")
+    sources: rx.Field[list[SourceStateRow]] = rx.field(default_factory=list)
+    categories: rx.Field[list[str]] = rx.field(default_factory=lambda: list(NEWS_CATEGORIES))
+    q: rx.Field[str] = rx.field("")
+    category: rx.Field[str] = rx.field("")
+    page: rx.Field[int] = rx.field(1)
+    prev_href: rx.Field[str] = rx.field("")
+    next_href: rx.Field[str] = rx.field("")
+    loaded: rx.Field[bool] = rx.field(False)
 
     @rx.event
     async def load(self) -> None:
+        await self._load()
+
+    async def _load(self) -> None:
+        # Apart from the handler so `refresh_live` awaits it as a plain coroutine.
         params = self.router.url.query_parameters
         view = str(params.get("view", "") or "")
         self.view = view if view in VIEWS else "latest"
@@ -109,13 +128,13 @@ class NewsState(rx.State):
     async def refresh_live(self) -> None:
         """New stories landed: reload the list if it is the page being read."""
         if self.loaded and str(self.router.url.path).rstrip("/") == "/news":
-            await self.load()
+            await self._load()
 
     @rx.event
-    def search(self, value: str):  # type: ignore[no-untyped-def]
+    def search(self, value: str) -> EventSpec:
         # One history entry per search, not per keystroke.
         return rx.redirect(news_href(value.strip()[:200], self.category), replace=True)
 
     @rx.event
-    def set_category(self, value: str):  # type: ignore[no-untyped-def]
+    def set_category(self, value: str) -> EventSpec:
         return rx.redirect(news_href(self.q, value if value in NEWS_CATEGORIES else ""))

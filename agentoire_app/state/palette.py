@@ -12,13 +12,14 @@ Recent picks live in the reader's browser (localStorage, through `rx.LocalStorag
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import partial
 
 import reflex as rx
+from reflex.event import EventSpec, EventType
 from sqlmodel import Session
 
-from ..components.keymap import keymap_config
+from ..components.keymap import palette_commands
 from ..concurrency import in_session
 from ..services.palette import palette_search, rank_name
 from .help import HelpState
@@ -28,16 +29,31 @@ QUERY_MAX = 100
 GROUP_ORDER = {"recent": -1, "tools": 0, "news": 1, "categories": 2, "commands": 3}
 
 
-def command_items(query: str) -> list[dict[str, object]]:
+@dataclass(frozen=True, slots=True)
+class PaletteRow:
+    """One row of the palette's list. `index` is its place in the list (row 0 starts active); `id` is the
+    element id the combobox points at."""
+
+    group: str
+    title: str
+    detail: str
+    url: str
+    action: str
+    shortcut: str
+    index: int
+    id: str
+
+
+def command_items(query: str) -> list[dict[str, str | int]]:
     """The keymap's commands, each with its own shortcut label; ranked against `query` when there is one."""
     q = query.lower()
-    items = []
-    for command in keymap_config()["commands"]:  # type: ignore[union-attr]
+    items: list[dict[str, str | int]] = []
+    for command in palette_commands():
         rank = rank_name(command["title"].lower(), q) if q else 9
         if rank >= 0:
             items.append({"group": "commands", "title": command["title"], "detail": "", "url": "",
                           "action": command["action"], "shortcut": command["shortcut"], "rank": rank})
-    return sorted(items, key=lambda item: item["rank"]) if q else items
+    return sorted(items, key=lambda item: int(item["rank"])) if q else items
 
 
 def parse_recent(raw: str) -> list[dict[str, str]]:
@@ -58,41 +74,41 @@ def remembered(raw: str, title: str, detail: str, url: str) -> str:
     return json.dumps([{"title": title, "detail": detail, "url": url}, *rest][:RECENT_MAX], ensure_ascii=False)
 
 
-def arrange(query: str, hits: list[dict[str, object]], recent: list[dict[str, str]]) -> list[dict[str, str]]:
+def arrange(query: str, hits: list[dict[str, str | int]], recent: list[dict[str, str]]) -> list[PaletteRow]:
     """Rows for the list, grouped. With a query, best matches first across groups: a group's place is set
     by its best rank, then the fixed order (tools, news, categories, commands). Without one: the recent
     picks, then the main commands."""
     if not query:
-        rows: list[dict[str, object]] = [{"group": "recent", "title": r["title"], "detail": r["detail"],
+        rows: list[dict[str, str | int]] = [{"group": "recent", "title": r["title"], "detail": r["detail"],
                                           "url": r["url"], "action": "", "shortcut": "", "rank": 9}
                                          for r in recent]
         rows += command_items("")
     else:
-        groups: dict[str, list[dict[str, object]]] = {}
+        groups: dict[str, list[dict[str, str | int]]] = {}
         for item in [*hits, *command_items(query)]:
             groups.setdefault(str(item["group"]), []).append(item)
         ordered = sorted(groups.items(), key=lambda g: (min(int(i["rank"]) for i in g[1]), GROUP_ORDER[g[0]]))
         rows = [item for _, items in ordered for item in items]
-    return [{"group": str(item["group"]), "title": str(item["title"]), "detail": str(item.get("detail", "")),
-             "url": str(item.get("url", "")), "action": str(item.get("action", "")),
-             "shortcut": str(item.get("shortcut", "")), "index": str(i), "id": f"ag-palette-option-{i}"}
+    return [PaletteRow(group=str(item["group"]), title=str(item["title"]), detail=str(item.get("detail", "")),
+                       url=str(item.get("url", "")), action=str(item.get("action", "")),
+                       shortcut=str(item.get("shortcut", "")), index=i, id=f"ag-palette-option-{i}")
             for i, item in enumerate(rows)]
 
 
-def _search_db(query: str, session: Session) -> list[dict[str, object]]:
+def _search_db(query: str, session: Session) -> list[dict[str, str | int]]:
     return [{**asdict(hit), "action": "", "shortcut": ""} for hit in palette_search(query, session=session)]
 
 
 class PaletteState(rx.State):
-    is_open: bool = False
-    query: str = ""  # what the box holds (trimmed)
-    shown_query: str = ""  # the query the rows below answer (`data-query` on the list)
-    results: list[dict[str, str]] = rx.field(default_factory=list)
-    groups: list[str] = rx.field(default_factory=list)
+    is_open: rx.Field[bool] = rx.field(False)
+    query: rx.Field[str] = rx.field("")  # what the box holds (trimmed)
+    shown_query: rx.Field[str] = rx.field("")  # the query the rows below answer (`data-query` on the list)
+    results: rx.Field[list[PaletteRow]] = rx.field(default_factory=list)
+    groups: rx.Field[list[str]] = rx.field(default_factory=list)
     recent: str = rx.LocalStorage("[]", name="agentoire_recent")
 
     @rx.event
-    async def toggle_palette(self):  # type: ignore[no-untyped-def]
+    async def toggle_palette(self) -> EventType[()] | None:
         """⌘K, the touch button, `/` on a page without a search box: open with an empty box, or close.
         One overlay at a time: opening the palette closes the help."""
         if self.is_open:
@@ -111,7 +127,7 @@ class PaletteState(rx.State):
             self.is_open = False
 
     @rx.event
-    def type_query(self, value: str):  # type: ignore[no-untyped-def]
+    def type_query(self, value: str) -> EventType[()] | None:
         query = str(value).strip()[:QUERY_MAX]
         if query == self.query and query == self.shown_query:
             return None
@@ -119,7 +135,7 @@ class PaletteState(rx.State):
         return PaletteState.search
 
     @rx.event
-    def pick(self, title: str, detail: str, url: str, ctrl_key: bool, meta_key: bool):  # type: ignore[no-untyped-def]
+    def pick(self, title: str, detail: str, url: str, ctrl_key: bool, meta_key: bool) -> EventSpec | None:
         """A row was chosen (Enter or a click). A page leads the recent list, then opens here or, with
         Ctrl/⌘ held, in a new tab; a command row (no url) only closes the palette, and the page script
         runs its action.
@@ -144,7 +160,7 @@ class PaletteState(rx.State):
             recent = parse_recent(self.recent)
         hits = await in_session(partial(_search_db, query)) if query else []
         rows = arrange(query, hits, recent)
-        groups = list(dict.fromkeys(row["group"] for row in rows))
+        groups = list(dict.fromkeys(row.group for row in rows))
         async with self:
             if self.query != query:
                 return  # the reader typed on; the newer query's search will answer

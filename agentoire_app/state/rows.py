@@ -1,29 +1,61 @@
-"""Row shapes the list components render (plain dicts of strings: cheap to send, easy to foreach)."""
+"""Row shapes the list components render: frozen dataclasses, so a page reads `row.title` (checked by mypy)
+rather than `row["title"]`, and Reflex sends each as a plain JSON object. Numbers stay numbers where the
+page compares them; dates come both as the label shown and as ISO text for `<time datetime>`."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from ..models import Article, Source, Tool
 from ._format import plain_text, short_date, source_name
 
 
-def article_row(article: Article, source: Source) -> dict[str, str]:
-    return {
-        "slug": article.slug,
-        "href": f"/news/{article.slug}",
-        "title": article.title,
-        "category": article.category,
-        "date": short_date(article.published_at),
-        "source": source_name(source.title, source.site_url or source.url),
-        "summary": plain_text(article.summary, 200),
-    }
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    slug: str
+    href: str
+    title: str
+    category: str
+    date: str
+    source: str
+    summary: str = ""
+    date_iso: str = ""
 
 
-def tool_row(tool: Tool) -> dict[str, str]:
-    return {
-        "slug": tool.slug,
-        "href": f"/tools/{tool.slug}",
-        "name": tool.name,
-        "tagline": tool.tagline,
-        "category": tool.category,
-        "pricing": tool.pricing,
-    }
+@dataclass(frozen=True, slots=True)
+class ToolRow:
+    slug: str
+    href: str
+    name: str
+    tagline: str
+    category: str
+    pricing: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryOption:
+    slug: str
+    name: str
+
+
+def article_row(article: Article, source: Source) -> ArticleRow:
+    return ArticleRow(
+        slug=article.slug,
+        href=f"/news/{article.slug}",
+        title=article.title,
+        category=article.category,
+        date=short_date(article.published_at),
+        source=source_name(source.title, source.site_url or source.url),
+        summary=plain_text(article.summary, 200),
+    )
+
+
+def tool_row(tool: Tool) -> ToolRow:
+    return ToolRow(
+        slug=tool.slug,
+        href=f"/tools/{tool.slug}",
+        name=tool.name,
+        tagline=tool.tagline,
+        category=tool.category,
+        pricing=tool.pricing,
+    )

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from ..concurrency import in_session, in_thread
 from ..services.stats import tool_counts_by_source
+
+
+@dataclass(frozen=True, slots=True)
+class DataSourceRow:
+    """A catalog source: where it is, its licence and notice, and how many tools it gave (a number)."""
+
+    key: str
+    name: str
+    url: str
+    license: str
+    notice: str
+    count: int = 0
 
 
 def _data_sources() -> list[dict[str, str]]:
@@ -22,8 +36,8 @@ def _data_sources() -> list[dict[str, str]]:
 
 
 class SourcesState(rx.State):
-    sources: list[dict[str, str]] = rx.field(default_factory=list)
-    loaded: bool = False
+    sources: rx.Field[list[DataSourceRow]] = rx.field(default_factory=list)
+    loaded: rx.Field[bool] = rx.field(False)
 
     @rx.event
     async def load(self) -> None:
@@ -31,8 +45,6 @@ class SourcesState(rx.State):
         rows = await in_thread(_data_sources)  # the licence texts are files, read on first use
         known = {r["key"] for r in rows}
         rows += [{"key": k, "name": k, "url": "", "license": "", "notice": ""} for k in counts if k not in known]
-        for row in rows:
-            n = counts.get(row["key"], 0)
-            row["count"] = f"{n} tool" + ("" if n == 1 else "s")
-        self.sources = rows
+        self.sources = [DataSourceRow(key=r["key"], name=r["name"], url=r["url"], license=r["license"],
+                                      notice=r["notice"], count=counts.get(r["key"], 0)) for r in rows]
         self.loaded = True

@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import partial
 
 import reflex as rx
+from reflex.event import EventType
 from sqlmodel import Session
 
 from ..concurrency import in_session
@@ -28,13 +29,13 @@ def _read_status(day_start: datetime | None, session: Session) -> tuple[dict[str
 
 
 class StatusState(rx.State):
-    tools: int = 0
-    added_today: int = 0
-    loaded: bool = False
-    news_revision: str = ""
+    tools: rx.Field[int] = rx.field(0)
+    added_today: rx.Field[int] = rx.field(0)
+    loaded: rx.Field[bool] = rx.field(False)
+    news_revision: rx.Field[str] = rx.field("")
 
     @rx.event
-    async def refresh(self, day_start: str = ""):  # type: ignore[no-untyped-def]
+    async def refresh(self, day_start: str = "") -> list[EventType[()]] | None:
         """Called by the page script on load and every few seconds while the page is visible.
 
         It also watches the news: when the refresher (in whichever process) stored stories since the last

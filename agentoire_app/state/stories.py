@@ -8,7 +8,7 @@ from ..services.stories import StoryArticle, StoryView
 from ._format import short_date
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class AlsoLink:
     """One other source's article on the same story ("also covered by")."""
 
@@ -17,7 +17,7 @@ class AlsoLink:
     title: str
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class StoryCard:
     slug: str
     href: str

@@ -6,6 +6,7 @@ visitor types is ever rendered as HTML (Reflex renders strings as text, and we n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 import reflex as rx
@@ -33,23 +34,25 @@ from ..services.tools import list_categories
 from ..settings import get_settings
 from ._client import router_client_key
 from ._format import long_date
+from .rows import CategoryOption
 
 SUBMIT_SALT = "agentoire-submissions"
 SIGN_IN_SALT = "agentoire-moderation"
 
 
 class SubmitState(rx.State):
-    categories: list[dict[str, str]] = rx.field(default_factory=list)
-    errors: dict[str, str] = rx.field(default_factory=dict)
-    values: dict[str, str] = rx.field(default_factory=dict)
-    form_error: str = ""
-    submitted_name: str = ""
-    sending: bool = False
+    categories: rx.Field[list[CategoryOption]] = rx.field(default_factory=list)
+    # Keyed by form field name (`FIELDS`): one message, or one value to put back, per field.
+    errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    values: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    form_error: rx.Field[str] = rx.field("")
+    submitted_name: rx.Field[str] = rx.field("")
+    sending: rx.Field[bool] = rx.field(False)
 
     @rx.event
     async def load(self) -> None:
         self.categories = await in_session(
-            lambda session: [{"slug": c.slug, "name": c.name} for c in list_categories(session=session)])
+            lambda session: [CategoryOption(slug=c.slug, name=c.name) for c in list_categories(session=session)])
         self.errors, self.form_error, self.submitted_name, self.sending = {}, "", "", False
         self.values = dict.fromkeys(FIELDS, "")
 
@@ -63,7 +66,7 @@ class SubmitState(rx.State):
         self.values = dict.fromkeys(FIELDS, "")
 
     @rx.event(background=True)
-    async def submit(self, form_data: dict[str, str]):  # type: ignore[no-untyped-def]
+    async def submit(self, form_data: dict[str, str]) -> None:
         async with self:
             if self.sending:
                 return
@@ -81,11 +84,25 @@ class SubmitState(rx.State):
                 self.errors, self.values = {}, dict.fromkeys(FIELDS, "")
 
 
-def _pending_rows(session: Session) -> list[dict[str, str]]:
+@dataclass(frozen=True, slots=True)
+class PendingRow:
+    """A submission waiting for the moderator; `id` is what the approve and reject buttons send back."""
+
+    id: str
+    name: str
+    homepage: str
+    repository: str
+    tagline: str
+    description: str
+    category: str
+    created: str
+
+
+def _pending_rows(session: Session) -> list[PendingRow]:
     return [
-        {"id": str(s.id), "name": s.name, "homepage": s.homepage, "repository": s.repository,
-         "tagline": s.tagline, "description": s.description, "category": s.category,
-         "created": long_date(s.created_at)}
+        PendingRow(id=str(s.id), name=s.name, homepage=s.homepage, repository=s.repository,
+                   tagline=s.tagline, description=s.description, category=s.category,
+                   created=long_date(s.created_at))
         for s in list_submissions(session=session)
     ]
 
@@ -111,22 +128,37 @@ def _decide_found_in_db(candidate_id: int, decision: str, into: str, session: Se
     return f"Rejected: {row.name} will not be proposed again."
 
 
-def found_row(view: CandidateView) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class FoundRow:
+    """A tool found in the news, waiting for the moderator; `id` is what its buttons and merge form send back."""
+
+    id: str
+    name: str
+    url: str
+    kind: str
+    category: str
+    mentions: int
+    first_seen: str
+    sentence: str  # the first evidence, quoted; "" when none is kept
+    article_slug: str
+    article_title: str
+
+
+def found_row(view: CandidateView) -> FoundRow:
     """A candidate as the moderation page shows it: what, where, how often, and the first evidence."""
     c = view.candidate
     slug, title, sentence = view.evidence[0] if view.evidence else ("", "", "")
-    return {"id": str(c.id), "name": c.name, "url": c.url, "kind": c.kind, "category": c.category,
-            "mentions": str(c.mentions), "first_seen": long_date(c.first_seen), "sentence": sentence,
-            "article_slug": slug, "article_title": title}
+    return FoundRow(id=str(c.id), name=c.name, url=c.url, kind=c.kind, category=c.category, mentions=c.mentions,
+                    first_seen=long_date(c.first_seen), sentence=sentence, article_slug=slug, article_title=title)
 
 
 class ModerateState(rx.State):
-    enabled: bool = False
+    enabled: rx.Field[bool] = rx.field(False)
     _token: str = ""  # backend-only: never sent to the browser
-    authorized: bool = False
-    message: str = ""
-    pending: list[dict[str, str]] = rx.field(default_factory=list)
-    found: list[dict[str, str]] = rx.field(default_factory=list)  # tools found in the news
+    authorized: rx.Field[bool] = rx.field(False)
+    message: rx.Field[str] = rx.field("")
+    pending: rx.Field[list[PendingRow]] = rx.field(default_factory=list)
+    found: rx.Field[list[FoundRow]] = rx.field(default_factory=list)  # tools found in the news
 
     @rx.event
     async def load(self) -> None:

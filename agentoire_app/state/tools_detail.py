@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 
 import reflex as rx
@@ -17,6 +17,7 @@ from ..services.tool_facts import FactSummary, latest_facts, stats_line, warning
 from ..services.tools import alternatives, get_category, get_tool, mention_count, tool_news
 from ..services.trends import mentions_per_day
 from ._format import long_date, short_date, slug_from_path, source_name
+from .rows import ArticleRow
 
 
 def listing_source(key: str) -> tuple[str, str]:
@@ -56,36 +57,56 @@ def _read_tool_page(slug: str, session: Session) -> _ToolPage | None:
                      trend=mentions_per_day(tool.id or 0, session=session))
 
 
+@dataclass(frozen=True, slots=True)
+class AlternativeRow:
+    """A tool close to the one shown, with why it is close ("same category · shares rag")."""
+
+    slug: str
+    href: str
+    name: str
+    tagline: str
+    category: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One day of the 30-day mentions chart ("nov 2", 3)."""
+
+    day: str
+    mentions: int
+
+
 class ToolDetailState(rx.State):
-    found: bool = True
-    loaded: bool = False
-    slug: str = ""
-    name: str = ""
-    tagline: str = ""
-    description: str = ""
-    homepage: str = ""
-    repository: str = ""
-    category: str = ""
-    category_name: str = ""
-    tags: list[str] = rx.field(default_factory=list)
-    pricing: str = ""
-    open_source: bool = False
-    license: str = ""
-    added: str = ""
-    added_iso: str = ""
-    checked: str = ""
-    checked_iso: str = ""
-    source_name: str = ""
-    source_url: str = ""
-    mentions: int = 0
-    alternatives: list[dict[str, str]] = rx.field(default_factory=list)
-    news: list[dict[str, str]] = rx.field(default_factory=list)
-    repo_stats: str = ""  # "★ 95.3k · v0.3.1 released 12 days ago · active"
-    stats_read: str = ""
-    stats_read_iso: str = ""
-    flags: list[str] = rx.field(default_factory=list)  # archived, stale, dead or moved link
-    trend: list[dict[str, str | int]] = rx.field(default_factory=list)  # {"day": "nov 2", "mentions": 3}
-    trend_total: int = 0
+    found: rx.Field[bool] = rx.field(True)
+    loaded: rx.Field[bool] = rx.field(False)
+    slug: rx.Field[str] = rx.field("")
+    name: rx.Field[str] = rx.field("")
+    tagline: rx.Field[str] = rx.field("")
+    description: rx.Field[str] = rx.field("")
+    homepage: rx.Field[str] = rx.field("")
+    repository: rx.Field[str] = rx.field("")
+    category: rx.Field[str] = rx.field("")
+    category_name: rx.Field[str] = rx.field("")
+    tags: rx.Field[list[str]] = rx.field(default_factory=list)
+    pricing: rx.Field[str] = rx.field("")
+    open_source: rx.Field[bool] = rx.field(False)
+    license: rx.Field[str] = rx.field("")
+    added: rx.Field[str] = rx.field("")
+    added_iso: rx.Field[str] = rx.field("")
+    checked: rx.Field[str] = rx.field("")
+    checked_iso: rx.Field[str] = rx.field("")
+    source_name: rx.Field[str] = rx.field("")
+    source_url: rx.Field[str] = rx.field("")
+    mentions: rx.Field[int] = rx.field(0)
+    alternatives: rx.Field[list[AlternativeRow]] = rx.field(default_factory=list)
+    news: rx.Field[list[ArticleRow]] = rx.field(default_factory=list)
+    repo_stats: rx.Field[str] = rx.field("")  # "★ 95.3k · v0.3.1 released 12 days ago · active"
+    stats_read: rx.Field[str] = rx.field("")
+    stats_read_iso: rx.Field[str] = rx.field("")
+    flags: rx.Field[list[str]] = rx.field(default_factory=list)  # archived, stale, dead or moved link
+    trend: rx.Field[list[TrendPoint]] = rx.field(default_factory=list)
+    trend_total: rx.Field[int] = rx.field(0)
 
     @rx.event
     async def load(self) -> None:
@@ -102,8 +123,7 @@ class ToolDetailState(rx.State):
         self.flags = warnings(facts) if facts else []
         read_at = facts.checked_at if facts else None
         self.stats_read, self.stats_read_iso = long_date(read_at), read_at.isoformat() if read_at else ""
-        self.trend = [{"day": short_date(datetime.combine(day, datetime.min.time())), "mentions": n}
-                      for day, n in trend]
+        self.trend = [TrendPoint(day=short_date(day), mentions=n) for day, n in trend]
         self.trend_total = sum(n for _, n in trend)
         self.found = True
         self.name, self.tagline, self.description = tool.name, tool.tagline, tool.description
@@ -117,14 +137,15 @@ class ToolDetailState(rx.State):
         self.checked_iso = checked.isoformat() if checked else ""
         self.source_name, self.source_url = page.source
         self.alternatives = [
-            {"slug": t.slug, "href": f"/tools/{t.slug}", "name": t.name, "tagline": t.tagline,
-             "category": t.category, "why": _why(tool.category, tool.tags or [], t.category, t.tags or [])}
+            AlternativeRow(slug=t.slug, href=f"/tools/{t.slug}", name=t.name, tagline=t.tagline,
+                           category=t.category, why=_why(tool.category, tool.tags or [], t.category, t.tags or []))
             for t, _score in alts
         ]
         self.news = [
-            {"slug": a.slug, "href": f"/news/{a.slug}", "title": a.title, "category": a.category,
-             "date": short_date(a.published_at) + f" {a.published_at.year}", "date_iso": a.published_at.isoformat(),
-             "source": source_name(s.title, s.site_url or s.url), "summary": ""}
+            ArticleRow(slug=a.slug, href=f"/news/{a.slug}", title=a.title, category=a.category,
+                       date=short_date(a.published_at) + f" {a.published_at.year}",
+                       date_iso=a.published_at.isoformat(), source=source_name(s.title, s.site_url or s.url),
+                       summary="")
             for a, s in stories
         ]
         self.loaded = True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,7 +87,7 @@ _CAMEL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}")  # NotePin, iPhone, CLOiD; acronym
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 
 
-def _scan(text: str, *, weight: float, terms: Counter[str], names: set[str], headline: bool) -> list[str]:
+def _scan(text: str, *, weight: float, terms: defaultdict[str, float], names: set[str], headline: bool) -> list[str]:
     text = _URL.sub(" ", text)
     tokens = _WORD.findall(text)
     title_case = headline and _looks_title_case(tokens)
@@ -112,7 +112,7 @@ def _scan(text: str, *, weight: float, terms: Counter[str], names: set[str], hea
 def article_features(key: int, title: str, summary: str, *, published_at: datetime,
                      source: str) -> ArticleFeatures:
     """Features from the headline and the first `LEAD_WORDS` words of the summary."""
-    terms: Counter[str] = Counter()
+    terms: defaultdict[str, float] = defaultdict(float)
     names: set[str] = set()
     title_words = _scan(title, weight=TITLE_WEIGHT, terms=terms, names=names, headline=True)
     lead = " ".join(summary.split()[:LEAD_WORDS])

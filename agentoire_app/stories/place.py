@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ..db import session_scope
-from ..models import Article, Story, to_stored
+from ..models import Article, Story, table_of, to_stored
 from .assign import DEFAULT_RULE, StoryAssigner, StoryRule, order_for_assignment
 from .features import ArticleFeatures, DocumentFrequencies, article_features
 
@@ -40,12 +41,12 @@ class _Row:
     story_id: int | None
 
 
-_COLUMNS = (Article.id, Article.slug, Article.source_id, Article.url, Article.title, Article.summary,
-            Article.published_at, Article.story_id)
+_COLUMNS = (col(Article.id), col(Article.slug), col(Article.source_id), col(Article.url), col(Article.title),
+            col(Article.summary), col(Article.published_at), col(Article.story_id))
 
 
-def _rows(query: sa.Select) -> list[_Row]:  # type: ignore[type-arg]
-    return [_Row(*row) for row in query]
+def _rows(result: Iterable[Sequence[Any]]) -> list[_Row]:
+    return [_Row(*row) for row in result]
 
 
 def _features(row: _Row) -> ArticleFeatures:
@@ -83,7 +84,7 @@ def _summary(rows: Sequence[_Row], features: dict[int, ArticleFeatures], *, now:
             "last_seen": max(to_stored(r.published_at) for r in rows), "updated_at": now}
 
 
-def _chunked(items: Sequence[dict[str, object]]) -> list[Sequence[dict[str, object]]]:
+def _chunked(items: Sequence[Mapping[str, Any]]) -> list[Sequence[Mapping[str, Any]]]:
     return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
@@ -101,8 +102,8 @@ def place_articles(rows: list[_Row], *, session: Session, now: datetime, rule: S
     open_ids = session.exec(select(Story.id).where(col(Story.last_seen) >= earliest,
                                                    col(Story.first_seen) <= latest)).all()
     placed: list[_Row] = []
-    for chunk in [open_ids[i:i + _CHUNK] for i in range(0, len(open_ids), _CHUNK)]:
-        placed += _rows(session.exec(select(*_COLUMNS).where(col(Article.story_id).in_(chunk))))  # type: ignore[call-overload]
+    for id_chunk in [open_ids[i:i + _CHUNK] for i in range(0, len(open_ids), _CHUNK)]:
+        placed += _rows(session.execute(sa.select(*_COLUMNS).where(col(Article.story_id).in_(id_chunk))))
     features = {r.id: _features(r) for r in (*placed, *rows)}
     assigner = StoryAssigner(DocumentFrequencies(features.values()), rule=rule)
     members: dict[int, list[_Row]] = defaultdict(list)
@@ -117,7 +118,7 @@ def place_articles(rows: list[_Row], *, session: Session, now: datetime, rule: S
         joined[key].append(article.key)
         members[key].append(by_id[article.key])
     fresh = sorted((k for k in joined if k < 0), reverse=True)  # -1, -2, …: the order they were started
-    table = Story.__table__  # type: ignore[attr-defined]
+    table = table_of(Story)
     ids: dict[int, int] = {}
     if fresh:
         values = [{"slug": by_id[joined[k][0]].slug, **_summary(members[k], features, now=now)} for k in fresh]
@@ -132,7 +133,7 @@ def place_articles(rows: list[_Row], *, session: Session, now: datetime, rule: S
             table.update().where(table.c.id == sa.bindparam("sid")).values(
                 {c: sa.bindparam(c) for c in ("lead_article_id", "title", "article_count", "source_count",
                                               "first_seen", "last_seen", "updated_at")}), chunk)
-    article_table = Article.__table__  # type: ignore[attr-defined]
+    article_table = table_of(Article)
     moves = [{"aid": a, "sid": ids.get(k, k)} for k, articles in joined.items() for a in articles]
     for chunk in _chunked(moves):
         session.connection().execute(
@@ -143,7 +144,7 @@ def place_articles(rows: list[_Row], *, session: Session, now: datetime, rule: S
 
 def assign_unplaced(*, session: Session, now: datetime, rule: StoryRule = DEFAULT_RULE) -> int:
     """Place every article that has no story yet (what a refresh just stored); returns stories started."""
-    rows = _rows(session.exec(select(*_COLUMNS).where(col(Article.story_id).is_(None))))  # type: ignore[call-overload]
+    rows = _rows(session.execute(sa.select(*_COLUMNS).where(col(Article.story_id).is_(None))))
     return place_articles(rows, session=session, now=now, rule=rule)
 
 
