@@ -37,12 +37,6 @@ def test_a_plain_http_client_reads_each_pages_own_head(app_server: AppServer) ->
         assert missing.status_code == 404 and "not found · agentoire" in missing.text, path
 
 
-def test_the_unknown_slug_still_shows_the_not_found_page(open_page, page_errors) -> None:  # type: ignore[no-untyped-def]
-    page_errors.allow("status of 404")  # the document itself answers 404, which the browser reports
-    tab = open_page("/tools/no-such-tool")
-    tab.get_by_text("not found", exact=False).first.wait_for()
-
-
 def test_the_bar_says_connecting_never_offline_before_the_socket_is_up(page, app_server: AppServer) -> None:  # type: ignore[no-untyped-def]
     page.add_init_script(RECORD_CONNECTION)
     page.goto(app_server.base_url + "/news")
