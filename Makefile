@@ -46,6 +46,7 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml constraints.txt
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-nginx.sh
 	@touch $@
 
 lint: $(VENV)/.installed-test

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from .api.page_heads import page_heads
 from .api.routes import build_api
 from .components.palette import palette_wrap
 from .desk.loop import refresh_loop
@@ -17,7 +18,8 @@ app = rx.App(
         rx.el.script(src="/agentoire.js", defer=True),
     ],
     extra_app_wraps={(3, "Palette"): palette_wrap},
-    api_transformer=[build_api()],
+    # Applied in order: the page heads wrap Reflex (and its static frontend), the API routes wrap both.
+    api_transformer=[page_heads, build_api()],
 )
 add_pages(app)
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# The site's name in page titles and link previews.
+SITE_NAME = "agentoire"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 # Shorter tokens can be guessed through the sign-in form faster than the attempt limit slows a guesser down.

@@ -41,6 +41,10 @@
     if (lastFocus && document.contains(lastFocus) && !openDialog()) lastFocus.focus({ preventScroll: true });
   }
 
+  // The server puts the page's own <title> in the shell for readers without JavaScript; from here on the app
+  // owns the title, and the served one would otherwise outlive the first navigation.
+  $$("title[data-ag-head]").forEach((el) => el.remove());
+
   // ---------------------------------------------------------------- status bar (counts while visible)
   const refreshStatus = () => { if (document.visibilityState === "visible") trigger("status"); };
   setInterval(refreshStatus, STATUS_EVERY_MS);

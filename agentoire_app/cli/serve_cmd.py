@@ -24,6 +24,10 @@ def reflex_environment(port: int) -> dict[str, str]:
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     env["REFLEX_USE_NPM"] = "1"
     env["PORT"] = str(port)
+    # Behind a proxy the browser must open its websocket at the public address, not at this worker's port
+    # (Reflex keeps the configured port for plain http): the public address is `AGENTOIRE_BASE_URL`.
+    if os.environ.get("AGENTOIRE_BASE_URL", "").strip():
+        env["REFLEX_API_URL"] = get_settings().base_url
     redis_url = get_settings().redis_url
     if redis_url:
         env["REFLEX_REDIS_URL"] = redis_url

@@ -38,7 +38,8 @@ local_date = Var(
 connection_state = rx.cond(
     has_connection_errors,
     rx.cond(connection_errors_count.to(int) >= OFFLINE_AFTER_ERRORS, "offline", "reconnecting"),
-    rx.cond(rx.State.is_hydrated, "live", "offline"),
+    # Before the first attempt has failed the socket is only connecting: "offline" there would be a lie.
+    rx.cond(rx.State.is_hydrated, "live", "connecting"),
 )
 
 

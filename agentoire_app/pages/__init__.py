@@ -21,11 +21,12 @@ from typing import Any
 
 import reflex as rx
 
+from ..settings import SITE_NAME
+
 # Modules that declare pages, imported in this order by `all_pages()`.
 PAGE_MODULES: tuple[str, ...] = ("home", "news", "article", "tools", "tool", "compare", "submit", "moderate", "sources", "trends",
                                   "not_found")
 
-SITE_NAME = "agentoire"
 
 
 @dataclass(frozen=True)

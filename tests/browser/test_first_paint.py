@@ -1,0 +1,54 @@
+"""What the server sends before any JavaScript runs, and what the bar says before the socket is up.
+
+A plain HTTP client reads the story and tool pages' own heads (a link preview or a crawler sees no more);
+the browser records every text the connection indicator shows from the first paint on.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from .conftest import FIXTURE_ARTICLE, AppServer, wait_live
+
+pytestmark = pytest.mark.browser
+
+RECORD_CONNECTION = """
+window.__agSeen = [];
+const agRecord = () => {
+  const el = document.querySelector('[data-testid=status-connection]');
+  const text = el ? el.textContent : null;
+  if (text !== null && window.__agSeen[window.__agSeen.length - 1] !== text) window.__agSeen.push(text);
+};
+new MutationObserver(agRecord).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def test_a_plain_http_client_reads_each_pages_own_head(app_server: AppServer) -> None:
+    story = httpx.get(f"{app_server.base_url}/news/{FIXTURE_ARTICLE['slug']}")
+    assert story.status_code == 200
+    assert "<title data-ag-head>China's open-source bet · agentoire</title>" in story.text
+    assert '"@type":"NewsArticle"' in story.text and 'property="og:type" content="article"' in story.text
+    tool_slug = httpx.get(f"{app_server.base_url}/api/tools", params={"per_page": 1}).json()["items"][0]["slug"]
+    tool = httpx.get(f"{app_server.base_url}/tools/{tool_slug}")
+    assert tool.status_code == 200 and '"@type":"SoftwareApplication"' in tool.text
+    for path in ("/news/no-such-story", "/tools/no-such-tool"):
+        missing = httpx.get(app_server.base_url + path)
+        assert missing.status_code == 404 and "not found · agentoire" in missing.text, path
+
+
+def test_the_bar_says_connecting_never_offline_before_the_socket_is_up(page, app_server: AppServer) -> None:  # type: ignore[no-untyped-def]
+    page.add_init_script(RECORD_CONNECTION)
+    page.goto(app_server.base_url + "/news")
+    wait_live(page)
+    seen = page.evaluate("window.__agSeen")
+    assert seen[-1] == "live" and "offline" not in seen and "reconnecting" not in seen, seen
+    assert seen[0] == "connecting", seen
+    assert page.title() == "news · agentoire"
+
+
+def test_the_served_title_gives_way_to_the_apps_after_navigation(open_page) -> None:  # type: ignore[no-untyped-def]
+    tab = open_page(f"/news/{FIXTURE_ARTICLE['slug']}")
+    assert tab.title() == "China's open-source bet · agentoire"
+    tab.get_by_test_id("back-to-news").click()
+    tab.wait_for_function("document.title === 'news · agentoire'")

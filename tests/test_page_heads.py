@@ -1,0 +1,154 @@
+"""Story and tool pages say what they are in the HTML the server sends, and an unknown slug answers 404.
+
+The middleware runs in front of a stand-in for Reflex's static mount, with a shell file shaped like the
+compiled `404.html`; the rows come from the real database (SQLite and PostgreSQL). The same answers from the
+running app are checked with a plain HTTP client in `tests/browser/test_page_heads_served.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from directory_seed import article, categories, source, tool
+from sqlmodel import Session
+from starlette.responses import PlainTextResponse
+from starlette.testclient import TestClient
+from starlette.types import Receive, Scope, Send
+
+from agentoire_app.api.page_heads import PageHeadMiddleware, inject_head, json_ld_script
+
+SHELL = ('<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><script defer="" src="/agentoire.js">'
+         '</script></head><body><div id="root"></div></body></html>')
+HOSTILE = 'Evil "quote" </title><script>alert(1)</script> & <!-- </script><img src=x onerror=alert(2)>'
+
+
+class HeadReader(HTMLParser):
+    """What a crawler reads from a head: the title, the meta and link tags, the JSON-LD blocks, the scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title, self.meta, self.links, self.json_ld, self.scripts = "", {}, {}, [], []
+        self._in: str | None = None
+        self._script_type = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "meta" and ("property" in a or "name" in a):
+            self.meta[a.get("property") or a["name"]] = a.get("content", "")
+        elif tag == "link":
+            self.links[a.get("rel", "")] = a.get("href", "")
+        elif tag in ("title", "script"):
+            self._in, self._script_type = tag, a.get("type", "")
+            if tag == "script":
+                self.scripts.append(a.get("src", "inline"))
+        elif tag == "img":
+            self.scripts.append("img")
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+        elif self._in == "script" and self._script_type == "application/ld+json":
+            self.json_ld.append(json.loads(data))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+
+def read_head(text: str) -> HeadReader:
+    reader = HeadReader()
+    reader.feed(text)
+    return reader
+
+
+async def static_mount(scope: Scope, receive: Receive, send: Send) -> None:
+    await PlainTextResponse("static mount")(scope, receive, send)
+
+
+@pytest.fixture
+def client(session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("AGENTOIRE_BASE_URL", "https://agentoire.example/")
+    shell = tmp_path / "404.html"
+    shell.write_text(SHELL, encoding="utf-8")
+    yield TestClient(PageHeadMiddleware(static_mount, shell_path=shell), base_url="http://forged.test")
+
+
+def test_a_story_page_carries_its_title_description_canonical_and_a_news_article(
+        session: Session, client: TestClient) -> None:
+    row = article(session, source(session), "Agents learn to file taxes", days=3,
+                  summary="A lab shows an agent that fills in forms.\n\nIt still needs a human.")
+    response = client.get(f"/news/{row.slug}")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    head = read_head(response.text)
+    canonical = f"https://agentoire.example/news/{row.slug}"
+    assert head.title == "Agents learn to file taxes · agentoire"
+    assert head.meta["description"] == "A lab shows an agent that fills in forms. It still needs a human."
+    assert head.links["canonical"] == canonical, "the base URL, never the request's Host"
+    assert (head.meta["og:type"], head.meta["og:title"], head.meta["og:url"]) == (
+        "article", "Agents learn to file taxes", canonical)
+    assert head.meta["twitter:card"] == "summary" and head.meta["twitter:title"] == "Agents learn to file taxes"
+    assert head.meta["article:published_time"].startswith("2026-")
+    [data] = head.json_ld
+    assert (data["@type"], data["headline"], data["url"]) == ("NewsArticle", "Agents learn to file taxes", canonical)
+    assert data["publisher"]["name"] == "Example News" and data["isBasedOn"] == row.url
+    assert response.text.endswith('<div id="root"></div></body></html>'), "the shell itself is untouched"
+
+
+def test_a_tool_page_carries_a_software_application(session: Session, client: TestClient) -> None:
+    categories(session)
+    tool(session, "Delta Agent", tagline="Runs agents on your laptop.", category="agents", open_source=True,
+         repository="https://github.com/example/delta")
+    response = client.get("/tools/delta-agent")
+    assert response.status_code == 200
+    head = read_head(response.text)
+    assert head.title == "Delta Agent · agentoire"
+    assert head.meta["og:description"] == head.meta["description"] == "Runs agents on your laptop."
+    [data] = head.json_ld
+    assert (data["@type"], data["name"], data["applicationCategory"]) == ("SoftwareApplication", "Delta Agent", "agents")
+    assert data["sameAs"] == ["https://delta-agent.example.com/", "https://github.com/example/delta"]
+    assert data["isAccessibleForFree"] is True
+
+
+@pytest.mark.parametrize("path", ["/news/no-such-story", "/tools/no-such-tool"])
+def test_an_unknown_slug_answers_404_with_the_same_shell(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert '<div id="root"></div>' in response.text, "the client renders the not-found page from the shell"
+    head = read_head(response.text)
+    assert head.title == "not found · agentoire" and head.meta["robots"] == "noindex"
+    assert head.json_ld == [] and "canonical" not in head.links
+
+
+def test_a_hostile_title_stays_text_in_every_tag(session: Session, client: TestClient) -> None:
+    row = article(session, source(session), HOSTILE, days=1, summary=HOSTILE)
+    response = client.get(f"/news/{row.slug}")
+    head = read_head(response.text)
+    assert head.title == f"{HOSTILE} · agentoire"
+    assert head.meta["og:title"] == head.meta["twitter:title"] == HOSTILE
+    assert head.json_ld[0]["headline"] == HOSTILE
+    assert head.scripts == ["/agentoire.js", "inline"], "no script or element came out of the title"
+    assert "</script><img" not in response.text and "<!--" not in response.text
+
+
+def test_json_ld_cannot_close_its_script() -> None:
+    script = json_ld_script({"headline": "</script><script>alert(1)</script>"})
+    assert script.count("</script>") == 1 and script.endswith("</script>")
+    assert re.search(r"<(?!/script>$)", script[len('<script type="application/ld+json">'):]) is None
+
+
+@pytest.mark.parametrize("path", ["/news", "/tools", "/tools/feed.xml", "/news/a/b", "/api/news", "/"])
+def test_other_paths_reach_the_static_mount(client: TestClient, path: str) -> None:
+    assert client.get(path).text == "static mount"
+
+
+def test_without_a_compiled_shell_pages_pass_through(session: Session, tmp_path: Path) -> None:
+    app = PageHeadMiddleware(static_mount, shell_path=tmp_path / "missing.html")
+    assert TestClient(app).get("/news/anything").text == "static mount"
+
+
+def test_a_head_goes_before_the_shells_head_end() -> None:
+    assert inject_head("<head><meta></head><body>", "<title>x</title>") == "<head><meta><title>x</title></head><body>"
