@@ -10,8 +10,9 @@ from directory_seed import categories, tool
 from sqlmodel import Session, select
 
 from agentoire_app.models import Tool, ToolFact
-from agentoire_app.services.tool_facts import latest_facts
-from agentoire_app.services.tools import BadQuery, ToolQuery, query_tools, tool_query_from_params
+from agentoire_app.services.tool_facts import ACTIVITIES, latest_facts
+from agentoire_app.services.tools import SORTS, BadQuery, ToolQuery, query_tools, tool_query_from_params
+from agentoire_app.state.tools_list import ACTIVITY_LABELS, SORT_LABELS, tools_href
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
@@ -78,3 +79,11 @@ def test_an_unknown_activity_or_sort_is_refused_by_name() -> None:
     with pytest.raises(BadQuery, match="sort"):
         tool_query_from_params({"sort": "hype"})
     assert ToolQuery(activity="active") != ToolQuery()
+
+
+def test_the_tools_page_offers_every_sort_and_activity_the_query_takes() -> None:
+    assert set(SORT_LABELS) == {"", *SORTS}
+    assert set(ACTIVITY_LABELS) == {"", *ACTIVITIES}
+    href = tools_href({"activity": "quiet", "sort": "release", "page": "1"})
+    assert href == "/tools?activity=quiet&sort=release"
+    assert tool_query_from_params({"activity": "quiet", "sort": "release"}).effective_sort() == "release"
