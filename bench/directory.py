@@ -145,7 +145,7 @@ def populate(url: str, *, tools: int, articles: int, snapshots: int = 12, seed: 
             fact_table = sa.Table("tool_fact", sa.MetaData(), autoload_with=conn)
             facts = _snapshots(rng, tool_ids, snapshots, base)
             # Read in rounds, as the checks do: ids grow with read_at, not with the tool.
-            facts.sort(key=lambda r: (r["read_at"], r["tool_id"], r["kind"]))  # type: ignore[arg-type,return-value]
+            facts.sort(key=lambda r: (str(r["read_at"]), str(r["tool_id"]).zfill(9), str(r["kind"])))
             for start in range(0, len(facts), batch):
                 conn.execute(fact_table.insert(), facts[start:start + batch])
     with engine.begin() as conn:
