@@ -1,14 +1,18 @@
 """The directory's queries at scale: 10,000 tools and 100,000 articles, on SQLite and on PostgreSQL.
 
 Usage: .venv/bin/python bench/directory.py [--postgres URL] [--tools 10000] [--articles 100000] [--requests 500]
+       [--snapshots 12]
 
 For each database it builds a fresh, migrated database (through the same Alembic migrations as the app, so
 the FTS5 / tsvector triggers do the indexing during the load), fills it with synthetic tools, articles and
-mentions, then times p50 / p95 over N requests of:
+mentions, and a history of tool-check snapshots (`--snapshots` reads per source for 70% of the tools: GitHub
+for all of those, PyPI for a third, Hugging Face for a tenth), then times p50 / p95 over N requests of:
 
 - floor: a bare primary-key lookup of a tool (`session.get`), in the same run;
 - `/tools` filtered and sorted: `query_tools` with a category, a pricing or tag filter and one of the sorts,
   on a random page, with its total count (what the page runs);
+- `/tools?sort=stars|release` and `?activity=…`: the newest snapshot per (tool, source) folded in SQL over
+  the whole history, on a random page, with its count;
 - search: `query_tools(q=…)` with a 3–6 letter prefix of a real word (results as you type), with its count;
 - tool page: `get_tool` + alternatives + news timeline + mention count (`tool_detail_public`);
 - the same through HTTP: `GET /api/tools?…` in-process (Starlette's ASGI test client, no network).
@@ -59,7 +63,32 @@ def _sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def populate(url: str, *, tools: int, articles: int, seed: int = 7) -> None:
+def _snapshots(rng: random.Random, tool_ids: list[int], reads: int, base: datetime) -> list[dict[str, object]]:
+    """The check history: `reads` snapshots per (tool, source), a few days apart, stars growing."""
+    rows: list[dict[str, object]] = []
+    for tid in tool_ids:
+        if rng.random() >= 0.7:
+            continue  # never read
+        kinds = ["github"] + (["pypi"] if rng.random() < 0.33 else []) + (["huggingface"] if rng.random() < 0.1 else [])
+        stars = rng.randint(0, 50_000)
+        pushed = base - timedelta(days=rng.randint(0, 900))
+        for kind in kinds:
+            for n in range(reads):
+                read_at = base - timedelta(days=3 * (reads - n))
+                rows.append({
+                    "tool_id": tid, "kind": kind, "read_at": read_at,
+                    "stars": stars + 10 * n if kind == "github" else None,
+                    "likes": stars // 10 if kind == "huggingface" else None,
+                    "pushed_at": pushed if kind == "github" else None,
+                    "latest_version": f"1.{n}.0" if kind != "huggingface" else None,
+                    "latest_release_at": pushed - timedelta(days=rng.randint(0, 60)),
+                    "archived": rng.random() < 0.03 if kind == "github" else None,
+                    "topics": [], "link_status": "ok",
+                })
+    return rows
+
+
+def populate(url: str, *, tools: int, articles: int, snapshots: int = 12, seed: int = 7) -> None:
     rng = random.Random(seed)
     engine = get_engine(url)
     base = datetime(2026, 11, 29, tzinfo=UTC)
@@ -112,6 +141,13 @@ def populate(url: str, *, tools: int, articles: int, seed: int = 7) -> None:
                 links.add((first_article + i, tid))
         conn.execute(sa.text("INSERT INTO articletool(article_id, tool_id) VALUES (:a, :t)"),
                      [{"a": a, "t": t} for a, t in links])
+        if snapshots:
+            fact_table = sa.Table("tool_fact", sa.MetaData(), autoload_with=conn)
+            facts = _snapshots(rng, tool_ids, snapshots, base)
+            # Read in rounds, as the checks do: ids grow with read_at, not with the tool.
+            facts.sort(key=lambda r: (str(r["read_at"]), str(r["tool_id"]).zfill(9), str(r["kind"])))
+            for start in range(0, len(facts), batch):
+                conn.execute(fact_table.insert(), facts[start:start + batch])
     with engine.begin() as conn:
         conn.execute(sa.text("ANALYZE"))
 
@@ -153,6 +189,17 @@ def run(url: str, label: str, *, requests: int) -> list[tuple[str, str, str]]:
             query_tools(q, session=session, limit=50, offset=50 * rng.randint(0, 190))
             session.expunge_all()
 
+        def by_standing() -> None:
+            q = ToolQuery(sort=rng.choice(["stars", "release"]), now=datetime(2026, 11, 29, tzinfo=UTC))
+            query_tools(q, session=session, limit=30, offset=30 * rng.randint(0, 10))
+            session.expunge_all()
+
+        def by_activity() -> None:
+            q = ToolQuery(activity=rng.choice(["active", "quiet", "stale", "archived"]),
+                          sort=rng.choice(["newest", "stars"]), now=datetime(2026, 11, 29, tzinfo=UTC))
+            query_tools(q, session=session, limit=30)
+            session.expunge_all()
+
         def search() -> None:
             word = rng.choice(names).split()[0].lower()
             query_tools(ToolQuery(q=word[: rng.randint(3, 6)]), session=session, limit=50)
@@ -169,6 +216,8 @@ def run(url: str, label: str, *, requests: int) -> list[tuple[str, str, str]]:
         rows.append((f"{label}: primary-key lookup (floor)", f"{floor[0]:.2f} / {floor[1]:.2f}", "floor"))
         for what, fn in (("/tools filtered + sorted + count", listing),
                          ("/tools unfiltered, sorted, deep page", unfiltered),
+                         ("/tools?sort=stars|release + count", by_standing),
+                         ("/tools?activity=… (+ sort) + count", by_activity),
                          ("search as you type (prefix) + count", search),
                          ("tool page (tool, alternatives, news, mentions)", tool_page)):
             p50, p95 = timed(fn, requests)
@@ -201,13 +250,14 @@ def main() -> int:
     parser.add_argument("--tools", type=int, default=10_000)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--snapshots", type=int, default=12, help="reads per (tool, source) in the check history")
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = [("query", "p50 / p95 ms", "goal / floor")]
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         upgrade_schema(url)
         t0 = time.monotonic()
-        populate(url, tools=args.tools, articles=args.articles)
+        populate(url, tools=args.tools, articles=args.articles, snapshots=args.snapshots)
         print(f"sqlite: loaded {args.tools} tools, {args.articles} articles in {time.monotonic() - t0:.0f} s",
               flush=True)
         rows += run(url, "sqlite", requests=args.requests)
@@ -222,7 +272,7 @@ def main() -> int:
         try:
             upgrade_schema(url)
             t0 = time.monotonic()
-            populate(url, tools=args.tools, articles=args.articles)
+            populate(url, tools=args.tools, articles=args.articles, snapshots=args.snapshots)
             print(f"postgres: loaded in {time.monotonic() - t0:.0f} s", flush=True)
             rows += run(url, "postgres", requests=args.requests)
         finally:

@@ -108,6 +108,7 @@ PURE_HANDLERS: dict[str, dict[str, Any]] = {
     "ToolsListState.clear": {},
     "ToolsListState.search": {"value": "agent"},
     "ToolsListState.set_category": {"value": "agents"},
+    "ToolsListState.set_activity": {"value": "active"},
     "ToolsListState.set_new": {"value": "week"},
     "ToolsListState.set_open_source": {"value": "1"},
     "ToolsListState.set_pricing": {"value": "free"},

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from directory_seed import categories, tool
 from sqlmodel import Session, select
 
+from agentoire_app.db import get_engine
 from agentoire_app.models import Tool, ToolFact
-from agentoire_app.services.tool_facts import latest_facts
-from agentoire_app.services.tools import BadQuery, ToolQuery, query_tools, tool_query_from_params
+from agentoire_app.services.tool_facts import ACTIVITIES, latest_facts
+from agentoire_app.services.tools import SORTS, BadQuery, ToolQuery, query_tools, tool_query_from_params
+from agentoire_app.state.tools_list import ACTIVITY_LABELS, SORT_LABELS, tools_href
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
@@ -78,3 +81,18 @@ def test_an_unknown_activity_or_sort_is_refused_by_name() -> None:
     with pytest.raises(BadQuery, match="sort"):
         tool_query_from_params({"sort": "hype"})
     assert ToolQuery(activity="active") != ToolQuery()
+
+
+def test_the_tools_page_offers_every_sort_and_activity_the_query_takes() -> None:
+    assert set(SORT_LABELS) == {"", *SORTS}
+    assert set(ACTIVITY_LABELS) == {"", *ACTIVITIES}
+    href = tools_href({"activity": "quiet", "sort": "release", "page": "1"})
+    assert href == "/tools?activity=quiet&sort=release"
+    assert tool_query_from_params({"activity": "quiet", "sort": "release"}).effective_sort() == "release"
+
+
+def test_the_newest_snapshot_per_source_has_its_own_index(db_url: str) -> None:
+    # The stars / release sorts and the activity filter fold max(id) per (tool_id, kind) over the whole
+    # history; this index answers it without reading the snapshot rows.
+    indexes = sa.inspect(get_engine(db_url)).get_indexes("tool_fact")
+    assert ["tool_id", "kind", "id"] in [ix["column_names"] for ix in indexes]

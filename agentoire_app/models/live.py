@@ -60,7 +60,9 @@ class ToolFact(SQLModel, table=True):
     """What one source (GitHub, PyPI, npm, Hugging Face, the homepage) said about a tool at `read_at`."""
 
     __tablename__ = "tool_fact"
-    __table_args__ = (sa.Index("ix_tool_fact_tool_kind_read", "tool_id", "kind", "read_at"),)
+    # (tool_id, kind, id) finds the newest snapshot per source without reading the history (migration 0011).
+    __table_args__ = (sa.Index("ix_tool_fact_tool_kind_read", "tool_id", "kind", "read_at"),
+                      sa.Index("ix_tool_fact_tool_kind_id", "tool_id", "kind", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     tool_id: int = Field(foreign_key="tool.id", ondelete="CASCADE")

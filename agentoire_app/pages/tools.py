@@ -7,7 +7,7 @@ from reflex.vars import ObjectVar
 
 from ..components import layout, link, loading, page_heading
 from ..components.filters import directory_styles, filter_option, filter_select, pager, search_box
-from ..state.tools_list import SORT_LABELS, ToolListRow, ToolsListState
+from ..state.tools_list import ACTIVITY_LABELS, SORT_LABELS, ToolListRow, ToolsListState
 from . import page
 
 S = ToolsListState
@@ -33,6 +33,9 @@ def filters() -> rx.Component:
         ]),
         filter_select("added", "new", S.new, S.set_new, [
             filter_option("", "any time"), filter_option("today", "new today"), filter_option("week", "new this week"),
+        ]),
+        filter_select("activity", "activity", S.activity, S.set_activity, [
+            filter_option(key, label) for key, label in ACTIVITY_LABELS.items()
         ]),
         filter_select("sort", "sort", S.sort, S.set_sort, [
             filter_option(key, label) for key, label in SORT_LABELS.items()
@@ -84,7 +87,8 @@ def _pager() -> rx.Component:
 
 
 @page("/tools", title="tools", on_load=ToolsListState.load,
-      description="AI tools with sources and dates: filter by category, tag, pricing and licence.")
+      description="AI tools with sources and dates: filter by category, tag, pricing, licence and "
+                  "activity; sort by stars or newest release.")
 def tools() -> rx.Component:
     return layout(
         directory_styles(),

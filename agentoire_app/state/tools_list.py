@@ -33,7 +33,10 @@ from .rows import CategoryOption
 PAGE_SIZE = 30
 FILTER_KEYS = ("q", "category", "tag", "pricing", "open_source", "new", "activity", "sort")
 SORT_LABELS = {"": "default", "relevance": "best match", "newest": "newest", "name": "name",
-               "mentions": "most in the news"}
+               "mentions": "most in the news", "stars": "most stars", "release": "newest release"}
+# What the tool checks last read; a tool never read matches none of them.
+ACTIVITY_LABELS = {"": "any activity", "active": "active (90 days)", "quiet": "quiet (a year)",
+                   "stale": "stale (over a year)", "archived": "archived"}
 
 
 def tools_href(params: dict[str, str]) -> str:
@@ -164,6 +167,10 @@ class ToolsListState(rx.State):
     @rx.event
     def set_sort(self, value: str) -> EventSpec:
         return self._go(sort=value)
+
+    @rx.event
+    def set_activity(self, value: str) -> EventSpec:
+        return self._go(activity=value)
 
     @rx.event
     def set_new(self, value: str) -> EventSpec:
