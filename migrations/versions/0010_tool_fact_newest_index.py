@@ -5,7 +5,7 @@ check history (`max(id)` grouped by tool and kind). With `id` in the index after
 PostgreSQL answers that from an index-only scan and SQLite walks each group's last entry, instead of
 reading every snapshot row; the history grows with every check round, the index keeps the fold cheap.
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0011"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
