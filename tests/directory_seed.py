@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from agentoire_app.models import Article, ArticleTool, Category, Source, Tool
+from agentoire_app.checks.latest import latest_columns, latest_facts, refresh_latest
+from agentoire_app.models import Article, ArticleTool, Category, Source, Tool, ToolFact
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -47,3 +48,26 @@ def article(session: Session, src: Source, title: str, *, days: int = 0, summary
         session.add(ArticleTool(article_id=row.id, tool_id=t.id))  # type: ignore[arg-type]
     session.commit()
     return row
+
+
+def snapshot(session: Session, row: Tool, kind: str, **facts: object) -> ToolFact:
+    """A check's snapshot of `row`, stored as the checks store it: with the row's summary rewritten."""
+    fact = ToolFact(tool_id=row.id or 0, kind=kind, **facts)  # type: ignore[arg-type]
+    session.add(fact)
+    refresh_latest([row], session=session)
+    session.commit()
+    return fact
+
+
+def assert_summaries_follow_history(session: Session) -> None:
+    """Every tool's summary columns equal the fold of its newest snapshots (None where never read)."""
+    session.expire_all()
+    tools = session.exec(select(Tool)).all()
+    folded = latest_facts([t.id or 0 for t in tools], session=session)
+    mismatched = []
+    for row in tools:
+        expected = latest_columns(folded.get(row.id or 0))
+        stored = {name: getattr(row, name) for name in expected}
+        if stored != expected:
+            mismatched.append((row.slug, stored, expected))
+    assert not mismatched, mismatched

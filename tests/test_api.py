@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import feedparser
 import pytest
-from directory_seed import article, categories, source, tool
+from directory_seed import article, categories, snapshot, source, tool
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from agentoire_app.api import build_api
-from agentoire_app.models import Tool, ToolFact, utcnow
+from agentoire_app.models import Tool, utcnow
 
 
 @pytest.fixture
@@ -60,9 +60,8 @@ CHECK_FIELDS = ("stars", "latest_version", "latest_release_at", "archived", "lin
 def test_tools_carry_what_the_checks_read_and_null_until_read(client: TestClient, seeded: Session) -> None:
     alpha = seeded.exec(select(Tool).where(Tool.slug == "alpha-agent")).one()
     read_at = datetime(2026, 11, 30, 8, tzinfo=UTC)
-    seeded.add(ToolFact(tool_id=alpha.id or 0, kind="github", read_at=read_at, stars=1234, latest_version="v2.0",
-                        latest_release_at=datetime(2026, 11, 2, tzinfo=UTC), archived=False, link_status="ok"))
-    seeded.commit()
+    snapshot(seeded, alpha, "github", read_at=read_at, stars=1234, latest_version="v2.0",
+             latest_release_at=datetime(2026, 11, 2, tzinfo=UTC), archived=False, link_status="ok")
     listed = {t["slug"]: t for t in client.get("/api/tools", params={"per_page": 50}).json()["items"]}
     detail = client.get("/api/tools/alpha-agent").json()
     for shape in (listed["alpha-agent"], detail):

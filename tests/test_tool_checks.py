@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from apifakes import JSON, apis_for, serve_github, serve_huggingface, serve_npm, serve_pypi
-from directory_seed import categories, tool
+from directory_seed import assert_summaries_follow_history, categories, tool
 from feedserver import FeedServer, running_server
 from sqlmodel import Session, col, select
 
@@ -83,7 +83,8 @@ def test_a_repository_is_read_into_a_dated_snapshot_and_the_contract_fields(
     assert (fact.stars, fact.forks, fact.open_issues, fact.latest_version, fact.archived, fact.license) == (
         95300, 1200, 87, "v0.3.1", False, "MIT")
     assert fact.read_at == clock.at and fact.topics == ["llm", "agents"]
-    public = tool_public(row, latest_facts([row.id or 0], session=seeded)[row.id or 0])
+    seeded.refresh(row)
+    public = tool_public(row)
     assert public["stars"] == 95300 and public["latest_version"] == "v0.3.1"
     assert public["latest_release_at"] == datetime(2026, 11, 19, 12, tzinfo=UTC)
     assert public["link_status"] == "ok" and public["checked_at"] == clock.at and public["archived"] is False
@@ -127,6 +128,8 @@ def test_a_304_adds_a_dated_copy_and_never_overwrites_history(seeded: Session, d
     first, second = facts(seeded, "agentkit", "github")
     assert (first.stars, second.stars) == (95300, 95300) and second.read_at == clock.at > first.read_at
     assert api.hits("/gh/repos/acme/agentkit")[-1].headers["if-none-match"] == '"r1"'
+    assert_summaries_follow_history(seeded)
+    assert seeded.exec(select(Tool.facts_checked_at).where(Tool.slug == "agentkit")).one() == clock.at
 
 
 def test_a_403_with_reset_stops_github_until_the_reset_and_loses_nothing(
@@ -160,6 +163,7 @@ def test_a_missing_repository_is_marked_dead_never_deleted(seeded: Session, db_u
     [fact] = facts(seeded, "gone", "github")
     assert fact.link_status == "dead" and row is not None
     assert latest_facts([row.id or 0], session=seeded)[row.id or 0].link_status == "dead"
+    assert_summaries_follow_history(seeded)
 
 
 def test_a_moved_repository_is_followed(seeded: Session, db_url: str, api: FeedServer) -> None:
@@ -173,6 +177,8 @@ def test_a_moved_repository_is_followed(seeded: Session, db_url: str, api: FeedS
     seeded.expire_all()
     assert seeded.exec(select(Tool.repository).where(Tool.slug == "agentkit")).one() == \
         "https://github.com/newowner/agentkit"
+    assert_summaries_follow_history(seeded)
+    assert seeded.exec(select(Tool.link_status).where(Tool.slug == "agentkit")).one() == "moved"
 
 
 def test_registries_and_the_hub_are_read(seeded: Session, db_url: str, api: FeedServer) -> None:
@@ -189,6 +195,8 @@ def test_registries_and_the_hub_are_read(seeded: Session, db_url: str, api: Feed
     assert (npm.latest_version, npm.downloads) == ("2.1.0", 48211)
     [hf] = facts(seeded, "tiny-llm", "huggingface")
     assert (hf.likes, hf.downloads) == (812, 120_000)
+    assert_summaries_follow_history(seeded)
+    assert seeded.exec(select(Tool.stars).where(Tool.slug == "tiny-llm")).one() == 812  # likes, without GitHub
 
 
 def test_a_slow_answer_is_a_failure_retried_later(seeded: Session, db_url: str, api: FeedServer) -> None:

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from directory_seed import categories, tool
+from directory_seed import assert_summaries_follow_history, categories, snapshot, tool
 from sqlmodel import Session, select
 
 from agentoire_app.db import get_engine
-from agentoire_app.models import Tool, ToolFact
+from agentoire_app.models import Tool
 from agentoire_app.services.tool_facts import ACTIVITIES, latest_facts
 from agentoire_app.services.tools import SORTS, BadQuery, ToolQuery, query_tools, tool_query_from_params
 from agentoire_app.state.tools_list import ACTIVITY_LABELS, SORT_LABELS, tools_href
@@ -20,8 +20,7 @@ NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
 
 def read(session: Session, row: Tool, kind: str, days_ago: int = 1, **facts: object) -> None:
-    session.add(ToolFact(tool_id=row.id or 0, kind=kind, read_at=NOW - timedelta(days=days_ago), **facts))  # type: ignore[arg-type]
-    session.commit()
+    snapshot(session, row, kind, read_at=NOW - timedelta(days=days_ago), **facts)
 
 
 @pytest.fixture
@@ -96,3 +95,24 @@ def test_the_newest_snapshot_per_source_has_its_own_index(db_url: str) -> None:
     # history; this index answers it without reading the snapshot rows.
     indexes = sa.inspect(get_engine(db_url)).get_indexes("tool_fact")
     assert ["tool_id", "kind", "id"] in [ix["column_names"] for ix in indexes]
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_the_stars_release_and_activity_columns_have_their_indexes(db_url: str) -> None:
+    # /tools walks these instead of folding the snapshot history per request.
+    indexes = [ix["column_names"] for ix in sa.inspect(get_engine(db_url)).get_indexes("tool")]
+    assert ["stars", "id"] in indexes and ["latest_release_at", "id"] in indexes and ["last_active_at"] in indexes
+
+
+def test_the_rows_summary_is_the_fold_of_the_newest_snapshots(seeded: Session) -> None:
+    assert_summaries_follow_history(seeded)
+    busy = seeded.exec(select(Tool).where(Tool.name == "Busy")).one()
+    assert (busy.stars, busy.latest_version, busy.archived) == (5000, "v2", None)  # GitHub did not say
+    assert busy.last_active_at == NOW - timedelta(days=3)  # the push, later than the release
+
+
+def test_activity_moves_with_the_clock_alone(seeded: Session) -> None:
+    # Busy pushed 3 days before NOW: a year later it is stale with no new check.
+    later = tool_query_from_params({"activity": "stale", "sort": "name"}, now=NOW + timedelta(days=400))
+    assert "Busy" in [t.name for t in query_tools(later, session=seeded).items]
+    assert "Busy" not in names(seeded, activity="stale")

@@ -45,7 +45,6 @@ from ..services.search import count_articles_matching, search_articles
 from ..services.sources import public_source_name, url_is_publishable
 from ..services.stats import status_counts
 from ..services.stories import ranked_stories, story_public
-from ..services.tool_facts import latest_facts
 from ..services.tools import (
     BadQuery,
     get_tool,
@@ -140,8 +139,7 @@ async def api_tools(request: Request) -> Response:
 
     def read(session: Session) -> dict[str, Any]:
         result = query_tools(query, session=session, limit=per_page, offset=(page - 1) * per_page)
-        facts = latest_facts([t.id for t in result.items if t.id is not None], session=session)
-        items = [{**tool_public(t, facts.get(t.id or 0)), "mentions": result.mentions.get(t.id or 0, 0)}
+        items = [{**tool_public(t), "mentions": result.mentions.get(t.id or 0, 0)}
                  for t in result.items]
         return {"items": items, "sort": query.effective_sort(), **_page_links(request, page, per_page, result.total or 0)}
 

@@ -4,6 +4,12 @@ Snapshots (`ToolFact`) are history and never rewritten; `latest_facts` reads the
 (tool, source) and `summarize` folds them into one `FactSummary`: stars from GitHub (else Hugging Face
 likes), the newest version from a registry (else the repository's latest release), the worst link status,
 and when any of it was read. Activity is a rule with its reasons, kept here once for every reader.
+
+The fold is also kept on the `tool` row (`stars`, `latest_version`, `latest_release_at`, `archived`,
+`link_status`, `last_active_at`, `facts_checked_at`), rewritten by `refresh_latest` in the transaction that
+adds the snapshots, so `/tools` sorts and filters on indexed columns instead of folding the whole history
+per request. Activity itself is not stored: it changes with time alone (a push 200 days ago turns quiet
+without a new check), so the row keeps the date it is measured from and readers bucket it at query time.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import ToolFact, to_stored, utcnow
+from ..models import Tool, ToolFact, to_stored, utcnow
 from ..models.live import LinkStatus
 
 # A repository pushed to within 90 days is active; within a year, quiet; beyond, stale. Archived trumps all.
@@ -44,11 +50,15 @@ class FactSummary:
     moved_to: str | None = None
     checked_at: datetime | None = None
 
+    def last_active_at(self) -> datetime | None:
+        """The later of the last push and the newest release: what activity is measured from."""
+        return max((to_stored(d) for d in (self.pushed_at, self.latest_release_at) if d is not None), default=None)
+
     def activity(self, now: datetime | None = None) -> str | None:
         """active / quiet / stale / archived, from the last push or release; None when never read."""
         if self.archived:
             return "archived"
-        last = max((d for d in (self.pushed_at, self.latest_release_at) if d is not None), default=None)
+        last = self.last_active_at()
         if last is None:
             return None
         age = to_stored(now or utcnow()) - to_stored(last)
@@ -95,3 +105,23 @@ def latest_facts(tool_ids: Sequence[int], *, session: Session) -> dict[int, Fact
     for row in rows:
         grouped.setdefault(row.tool_id, []).append(row)
     return {tool_id: summarize(facts) for tool_id, facts in grouped.items()}
+
+
+def latest_columns(summary: FactSummary | None) -> dict[str, object]:
+    """The summary as the `tool` row keeps it (all None for a tool never read)."""
+    s = summary or FactSummary()
+    return {"stars": s.stars, "latest_version": s.latest_version, "latest_release_at": s.latest_release_at,
+            "archived": s.archived, "link_status": s.link_status, "last_active_at": s.last_active_at(),
+            "facts_checked_at": s.checked_at}
+
+
+def refresh_latest(tools: Sequence[Tool], *, session: Session) -> None:
+    """Rewrite these tools' summary columns from their newest snapshots, pending ones included.
+
+    Whoever adds snapshots calls this before committing, so the summary never disagrees with the history."""
+    session.flush()
+    summaries = latest_facts([t.id for t in tools if t.id is not None], session=session)
+    for tool in tools:
+        for name, value in latest_columns(summaries.get(tool.id or 0)).items():
+            setattr(tool, name, value)
+        session.add(tool)

@@ -34,6 +34,7 @@ from .client import (
     HourlyBudget,
     LinkRefused,
 )
+from .latest import refresh_latest
 from .readers import Target
 
 log = logging.getLogger("agentoire.checks")
@@ -235,9 +236,13 @@ async def check_round(*, apis: CheckApis, db_url: str | None = None, clock: Cloc
 
     def write() -> None:
         with session_scope(db_url) as session:
+            touched: dict[int, Tool] = {}
             for (check, tool), reading in zip(due, readings, strict=True):
                 if reading.outcome != "deferred":  # a deferred check stays due as it is: nothing to write
-                    _store(session, session.merge(check), session.merge(tool), reading, to_stored(clock()))
+                    stored = session.merge(tool)
+                    _store(session, session.merge(check), stored, reading, to_stored(clock()))
+                    touched[stored.id or 0] = stored
+            refresh_latest(list(touched.values()), session=session)  # the summary commits with its snapshots
             session.commit()
 
     await asyncio.to_thread(write)

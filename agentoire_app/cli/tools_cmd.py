@@ -34,7 +34,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def tools_list(args: argparse.Namespace) -> int:
     from ..catalog.taxonomy import CATEGORY_SLUGS
     from ..db import session_scope
-    from ..services.tool_facts import latest_facts
     from ..services.tools import list_tools, tool_public
     from .errors import UsageError
     from .output import print_json, print_table
@@ -48,8 +47,7 @@ def tools_list(args: argparse.Namespace) -> int:
     # The URL is passed explicitly: `get_engine()` caches its no-argument call per process.
     with session_scope(get_settings().db_url) as session:
         tools = list_tools(session=session, limit=args.limit, category=args.category)
-        facts = latest_facts([t.id for t in tools if t.id is not None], session=session)
-        rows = [tool_public(tool, facts.get(tool.id or 0)) for tool in tools]
+        rows = [tool_public(tool) for tool in tools]
     if args.json:
         print_json(rows)
         return 0

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from .clock import utcnow
+from .live import LinkStatus
 
 # Where a submission stands in the moderation queue (stored as this text).
 SubmissionStatus = Literal["pending", "approved", "rejected"]
@@ -24,7 +25,18 @@ class Category(SQLModel, table=True):
 
 
 class Tool(SQLModel, table=True):
-    """A listed AI tool or agent, with where the listing came from and when."""
+    """A listed AI tool or agent, with where the listing came from and when, and what its checks last read.
+
+    The check columns are a summary of the newest snapshots (`ToolFact`), kept by the checks; the indexes
+    serve `/tools?sort=stars|release` and `?activity=`. On PostgreSQL the sort indexes put NULLs first, so
+    walked backwards they give `DESC NULLS LAST` (SQLite's NULLs are always the smallest)."""
+
+    __table_args__ = (
+        sa.Index("ix_tool_stars", "stars", "id", postgresql_ops={"stars": "NULLS FIRST"}),
+        sa.Index("ix_tool_latest_release_at", "latest_release_at", "id",
+                 postgresql_ops={"latest_release_at": "NULLS FIRST"}),
+        sa.Index("ix_tool_last_active_at", "last_active_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=120)
@@ -43,6 +55,14 @@ class Tool(SQLModel, table=True):
     added_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     checked_at: datetime | None = Field(default=None, description="when the listing was last verified")
+    stars: int | None = Field(default=None, description="GitHub stars, else Hugging Face likes, as last read")
+    latest_version: str | None = Field(default=None, max_length=100)
+    latest_release_at: datetime | None = None
+    archived: bool | None = None
+    link_status: LinkStatus | None = Field(default=None, sa_type=sa.String(20),
+                                           description="the worst of ok|moved|unreachable|dead")
+    last_active_at: datetime | None = Field(default=None, description="later of last push and newest release")
+    facts_checked_at: datetime | None = Field(default=None, description="when any source was last read")
 
 
 class Submission(SQLModel, table=True):

@@ -7,7 +7,6 @@ The fold of the newest snapshots into a `FactSummary` and the activity rule live
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -20,7 +19,7 @@ from ..checks.latest import (
     latest_facts,
     summarize,
 )
-from ..models import ToolFact, to_stored, utcnow
+from ..models import Tool, ToolFact, to_stored, utcnow
 
 __all__ = ["ACTIVITIES", "FactSummary", "latest_facts", "summarize"]
 
@@ -31,11 +30,11 @@ def fact_history(tool_id: int, kind: str, *, session: Session, limit: int = 100)
                              .order_by(col(ToolFact.read_at).desc(), col(ToolFact.id).desc()).limit(limit)).all())
 
 
-def facts_public(summary: FactSummary | None) -> dict[str, object]:
-    """The contract's check fields of `tools list --json` (null until read)."""
-    s = summary or FactSummary()
-    return {"stars": s.stars, "latest_version": s.latest_version, "latest_release_at": s.latest_release_at,
-            "archived": s.archived, "link_status": s.link_status, "checked_at": s.checked_at}
+def facts_public(tool: Tool) -> dict[str, object]:
+    """The contract's check fields of `tools list --json` and `/api/tools`, from the row's summary (null
+    until read), so a page of tools costs no read of the snapshot history."""
+    return {"stars": tool.stars, "latest_version": tool.latest_version, "latest_release_at": tool.latest_release_at,
+            "archived": tool.archived, "link_status": tool.link_status, "checked_at": tool.facts_checked_at}
 
 
 def _count(value: int) -> str:
@@ -92,43 +91,18 @@ def warnings(summary: FactSummary, now: datetime | None = None) -> list[str]:
     return found
 
 
-def standing_subquery() -> sa.Subquery:
-    """`summarize`'s sortable part in SQL, one row per tool ever read: `stars` (GitHub, else Hugging Face
-    likes), `release_at` (a registry's release when it names a version, else the repository's), `pushed_at`
-    and `archived` (GitHub's). The newest snapshot per (tool, source) is found on the
-    `(tool_id, kind, id)` index, so `/tools` can sort and filter 10,000 tools without loading them."""
-    newest = sa.select(sa.func.max(col(ToolFact.id))).group_by(col(ToolFact.tool_id), col(ToolFact.kind))
-    kind = col(ToolFact.kind)
+def activity_clause(activity: str, now: datetime) -> sa.ColumnElement[bool]:
+    """`FactSummary.activity`'s rule as a WHERE clause on the tool row's summary (same days, same order).
 
-    def of(kinds: tuple[str, ...], column: Any, *also: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
-        return sa.func.max(sa.case((sa.and_(kind.in_(kinds), *also), column), else_=None))
-
-    registry_release = of(("pypi", "npm"), col(ToolFact.latest_release_at), col(ToolFact.latest_version).is_not(None))
-    github_release = of(("github",), col(ToolFact.latest_release_at))
-    facts = (sa.select(col(ToolFact.tool_id).label("tool_id"),
-                       of(("github",), col(ToolFact.stars)).label("github_stars"),
-                       of(("huggingface",), col(ToolFact.likes)).label("likes"),
-                       registry_release.label("registry_release"), github_release.label("github_release"),
-                       of(("github",), col(ToolFact.pushed_at)).label("pushed_at"),
-                       sa.func.max(sa.case((sa.and_(kind == "github", col(ToolFact.archived).is_(True)), 1),
-                                           else_=0)).label("archived"))
-             .where(col(ToolFact.id).in_(newest)).group_by(col(ToolFact.tool_id)).subquery())
-    release = sa.func.coalesce(facts.c.registry_release, facts.c.github_release)
-    last_active = sa.case((facts.c.pushed_at.is_(None), release), (release.is_(None), facts.c.pushed_at),
-                          (facts.c.pushed_at > release, facts.c.pushed_at), else_=release)
-    return sa.select(facts.c.tool_id, sa.func.coalesce(facts.c.github_stars, facts.c.likes).label("stars"),
-                     release.label("release_at"), last_active.label("last_active_at"),
-                     facts.c.archived).subquery("standing")
-
-
-def activity_clause(standing: sa.Subquery, activity: str, now: datetime) -> sa.ColumnElement[bool]:
-    """`FactSummary.activity`'s rule as a WHERE clause on `standing_subquery()` (same days, same order)."""
+    Bucketed here at query time rather than stored, because the bucket moves with the clock alone; the
+    range on `last_active_at` walks its index."""
+    archived = col(Tool.archived)
     if activity == "archived":
-        return standing.c.archived == 1
+        return archived.is_(True)
     active_since = to_stored(now) - timedelta(days=ACTIVE_DAYS)
     quiet_since = to_stored(now) - timedelta(days=QUIET_DAYS)
-    last = standing.c.last_active_at
+    last = col(Tool.last_active_at)
     by_age = {"active": last >= active_since,
               "quiet": sa.and_(last < active_since, last >= quiet_since),
               "stale": last < quiet_since}[activity]
-    return sa.and_(standing.c.archived == 0, by_age)
+    return sa.and_(archived.is_not(True), by_age)

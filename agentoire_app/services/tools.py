@@ -14,11 +14,8 @@ from ..models import Article, ArticleTool, Category, Source, Tool, utcnow
 from .sources import public_source_name, url_is_publishable
 from .tool_facts import (
     ACTIVITIES,
-    FactSummary,
     activity_clause,
     facts_public,
-    latest_facts,
-    standing_subquery,
 )
 
 SORTS = ("relevance", "newest", "name", "mentions", "stars", "release")
@@ -57,9 +54,9 @@ def list_categories(*, session: Session) -> Sequence[Category]:
     return session.exec(select(Category).order_by(col(Category.position), col(Category.name))).all()
 
 
-def tool_public(tool: Tool, facts: FactSummary | None = None) -> dict[str, object]:
+def tool_public(tool: Tool) -> dict[str, object]:
     """The contract's public shape of a tool (`agentoire tools list --json`, `/api/tools`), with what the
-    tool checks last read (`facts`; all null until read)."""
+    tool checks last read (the row's summary; all null until read)."""
     return {
         "slug": tool.slug,
         "name": tool.name,
@@ -72,7 +69,7 @@ def tool_public(tool: Tool, facts: FactSummary | None = None) -> dict[str, objec
         "open_source": tool.open_source,
         "added_at": tool.added_at,
         "source": tool.source,
-        **facts_public(facts),
+        **facts_public(tool),
     }
 
 
@@ -121,9 +118,7 @@ def _filtered(stmt: _Select, query: ToolQuery) -> _Select:
     if query.tag:
         stmt = stmt.where(col(Tool.id).in_(sa.select(tool_tag.c.tool_id).where(tool_tag.c.tag == query.tag)))
     if query.activity:
-        standing = standing_subquery()
-        stmt = stmt.where(col(Tool.id).in_(sa.select(standing.c.tool_id).where(
-            activity_clause(standing, query.activity, query.now or utcnow()))))
+        stmt = stmt.where(activity_clause(query.activity, query.now or utcnow()))
     return stmt
 
 
@@ -154,10 +149,8 @@ def query_tools(query: ToolQuery, *, session: Session, limit: int = 50, offset: 
         if sort == "name":
             keys = keys.order_by(sa.func.lower(Tool.name), col(Tool.id))
         elif sort in ("stars", "release"):  # most stars / newest release first; never read: last
-            standing = standing_subquery()
-            by = standing.c.stars if sort == "stars" else standing.c.release_at
-            keys = keys.outerjoin(standing, standing.c.tool_id == Tool.id).order_by(
-                by.is_(None), by.desc(), col(Tool.id).desc())
+            by = col(Tool.stars) if sort == "stars" else col(Tool.latest_release_at)
+            keys = keys.order_by(by.desc().nulls_last(), col(Tool.id).desc())
         elif sort == "mentions":
             keys = keys.join(tool_mentions, tool_mentions.c.tool_id == Tool.id).order_by(
                 tool_mentions.c.mentions.desc(), tool_mentions.c.tool_id.desc())
@@ -338,7 +331,7 @@ def tool_detail_public(tool: Tool, *, session: Session) -> dict[str, object]:
     """Everything the tool page shows, as JSON-ready data: the listing with provenance, alternatives, news.
     `checked_at` is the contract's: when the tool checks last read it (null until then), as in the list."""
     return {
-        **tool_public(tool, latest_facts([tool.id or 0], session=session).get(tool.id or 0)),
+        **tool_public(tool),
         "description": tool.description,
         "license": tool.license,
         "updated_at": tool.updated_at,

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
+from agentoire_app.checks.latest import refresh_latest
 from agentoire_app.db import session_scope
 from agentoire_app.models import Tool, ToolCandidate, ToolFact
 from agentoire_app.services.tools import list_tools
@@ -135,6 +136,7 @@ def _read_facts(db_url: str) -> tuple[str, str]:
                              pushed_at=now - timedelta(days=2), archived=False))
         session.add(ToolFact(tool_id=archived.id or 0, kind="github", read_at=now, stars=5,
                              pushed_at=now - timedelta(days=700), archived=True))
+        refresh_latest([starred, archived], session=session)  # as the checks do with their snapshots
         return starred.name, archived.name
 
 
