@@ -45,9 +45,8 @@ _FACT_FIELDS = ("tool_id", "kind", "read_at", "stars", "forks", "open_issues", "
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("tool") as batch:
-        for column in _COLUMNS:
-            batch.add_column(column.copy())
+    for column in _COLUMNS:  # plain ALTERs: a batch copy of `tool` on SQLite would drop its search triggers
+        op.add_column("tool", column.copy())
     op.create_index("ix_tool_stars", "tool", ["stars", "id"], postgresql_ops={"stars": "NULLS FIRST"})
     op.create_index("ix_tool_latest_release_at", "tool", ["latest_release_at", "id"],
                     postgresql_ops={"latest_release_at": "NULLS FIRST"})
@@ -81,6 +80,5 @@ def downgrade() -> None:
     op.drop_index("ix_tool_last_active_at", table_name="tool")
     op.drop_index("ix_tool_latest_release_at", table_name="tool")
     op.drop_index("ix_tool_stars", table_name="tool")
-    with op.batch_alter_table("tool") as batch:
-        for column in reversed(_COLUMNS):
-            batch.drop_column(column.name)
+    for column in reversed(_COLUMNS):
+        op.drop_column("tool", column.name)
