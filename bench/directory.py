@@ -11,8 +11,8 @@ for all of those, PyPI for a third, Hugging Face for a tenth), then times p50 / 
 - floor: a bare primary-key lookup of a tool (`session.get`), in the same run;
 - `/tools` filtered and sorted: `query_tools` with a category, a pricing or tag filter and one of the sorts,
   on a random page, with its total count (what the page runs);
-- `/tools?sort=stars|release` and `?activity=…`: the newest snapshot per (tool, source) folded in SQL over
-  the whole history, on a random page, with its count;
+- `/tools?sort=stars|release` and `?activity=…`: on the tool row's summary of the newest snapshots (kept
+  by the checks), on a random page, with its count;
 - search: `query_tools(q=…)` with a 3–6 letter prefix of a real word (results as you type), with its count;
 - tool page: `get_tool` + alternatives + news timeline + mention count (`tool_detail_public`);
 - the same through HTTP: `GET /api/tools?…` in-process (Starlette's ASGI test client, no network).
@@ -40,8 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
 from _common import percentile, report
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from agentoire_app.checks.latest import refresh_latest
 from agentoire_app.db import get_engine, normalize_url, upgrade_schema
 from agentoire_app.models import Tool
 from agentoire_app.services.tools import ToolQuery, get_tool, query_tools, tool_detail_public
@@ -148,6 +149,10 @@ def populate(url: str, *, tools: int, articles: int, snapshots: int = 12, seed: 
             facts.sort(key=lambda r: (str(r["read_at"]), str(r["tool_id"]).zfill(9), str(r["kind"])))
             for start in range(0, len(facts), batch):
                 conn.execute(fact_table.insert(), facts[start:start + batch])
+    if snapshots:  # the checks rewrite each tool's summary with its snapshots; the bulk load does it once
+        with Session(engine) as session:
+            refresh_latest(list(session.exec(select(Tool)).all()), session=session)
+            session.commit()
     with engine.begin() as conn:
         conn.execute(sa.text("ANALYZE"))
 

@@ -16,7 +16,7 @@ NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
 def test_the_upgrade_folds_each_tools_newest_snapshots_into_its_row(db_url: str, session: Session) -> None:
     categories(session)
-    gh, hub, reg, unread = (tool(session, name) for name in ("Repo", "Hub", "Registry", "Unread"))
+    gh, hub, reg, _unread = (tool(session, name) for name in ("Repo", "Hub", "Registry", "Unread"))
     history = [
         ToolFact(tool_id=gh.id or 0, kind="github", read_at=NOW - timedelta(days=9), stars=10, archived=False),
         ToolFact(tool_id=gh.id or 0, kind="github", read_at=NOW, stars=700, archived=True,
