@@ -74,7 +74,7 @@ def _story(item: ObjectVar[ArticleRow]) -> rx.Component:
 
 def _tool() -> rx.Component:
     return rx.el.article(
-        rx.el.nav(link("← tools", href="/tools", data_up="true"), rx.el.span("/", S.slug),
+        rx.el.nav(link("← tools", href="/tools", data_up="true", inline=True), rx.el.span("/", S.slug),
                   aria_label="breadcrumb", class_name="ag-crumb"),
         rx.el.h1(S.name, data_testid="tool-name", class_name="ag-article-title"),
         rx.cond(S.tagline != "", rx.el.p(S.tagline, class_name="ag-summary")),
