@@ -45,6 +45,11 @@ def list_tools(*, session: Session, limit: int | None = None, offset: int = 0,
     return session.exec(query).all()
 
 
+def tool_slugs_by_id(*, session: Session) -> list[tuple[str, datetime]]:
+    """(slug, updated_at) of every tool in catalog order, for the sitemap."""
+    return [(slug, updated) for slug, updated in session.exec(select(Tool.slug, Tool.updated_at).order_by(col(Tool.id))).all()]
+
+
 def count_tools(*, session: Session) -> int:
     return session.exec(select(sa.func.count()).select_from(Tool)).one()
 
