@@ -10,8 +10,9 @@ from directory_seed import categories, tool
 from sqlmodel import Session, select
 
 from agentoire_app.models import Tool, ToolFact
+from agentoire_app.services.directory import ToolQuery, query_tools, tool_query_from_params
+from agentoire_app.services.paging import BadQuery
 from agentoire_app.services.tool_facts import latest_facts
-from agentoire_app.services.tools import BadQuery, ToolQuery, query_tools, tool_query_from_params
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 

@@ -39,23 +39,15 @@ from starlette.routing import Route
 
 from ..concurrency import in_session
 from ..services import feeds_out
+from ..services.directory import query_tools, tool_query_from_params
 from ..services.news import article_open_web, article_slugs_by_date, count_articles, list_articles
+from ..services.paging import BadQuery, page_params
 from ..services.search import count_articles_matching, search_articles
 from ..services.sources import list_sources
 from ..services.stats import status_counts
 from ..services.stories import ranked_stories, story_public
 from ..services.tool_facts import latest_facts
-from ..services.tools import (
-    BadQuery,
-    get_tool,
-    list_tools,
-    page_params,
-    query_tools,
-    tool_detail_public,
-    tool_public,
-    tool_query_from_params,
-    tool_slugs_by_id,
-)
+from ..services.tools import get_tool, list_tools, tool_detail_public, tool_public, tool_slugs_by_id
 from ..settings import get_settings
 
 log = logging.getLogger(__name__)
