@@ -20,6 +20,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	@if [ -z "$${AGENTOIRE_TEST_POSTGRES_URL+set}" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
 	  export AGENTOIRE_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)'; echo "make test: local PostgreSQL answers, using it"; fi; \
 	if [ -z "$${AGENTOIRE_TEST_REDIS_URL+set}" ] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
@@ -52,6 +53,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/run_all.py

@@ -13,16 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from .settings import PROJECT_ROOT, get_settings
-
-if TYPE_CHECKING:
-    from alembic.config import Config
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 _upgrade_lock = threading.Lock()
@@ -76,8 +75,6 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
 
 
 def alembic_config(url: str) -> Config:
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", normalize_url(url).replace("%", "%%"))
@@ -90,8 +87,6 @@ def upgrade_schema(url: str | None = None) -> None:
     with _upgrade_lock:
         if url in _upgraded:
             return
-        from alembic import command
-
         engine = get_engine(url)
         with engine.begin() as connection:
             cfg = alembic_config(url)

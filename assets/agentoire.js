@@ -2,7 +2,7 @@
  *
  * Everything else belongs to Reflex: the palette and the help are Radix dialogs whose open state lives in
  * the Reflex state (focus trap, Esc and focus restore come with them). The keymap is data on the page
- * (`#ag-keymap[data-keymap]`, generated from components/keymap.py); an action Reflex owns is carried out by
+ * (`#ag-keymap[data-keymap]`, generated from agentoire_app/keymap.py); an action Reflex owns is carried out by
  * clicking its hidden trigger (`[data-trigger=<action>]`, components/bridge.py).
  *
  * Rules (after Miniflux's keyboard_handler.js): single keys never fire while the focus is in a text

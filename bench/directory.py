@@ -45,7 +45,8 @@ from sqlmodel import Session, select
 from agentoire_app.checks.latest import refresh_latest
 from agentoire_app.db import get_engine, normalize_url, upgrade_schema
 from agentoire_app.models import Tool
-from agentoire_app.services.tools import ToolQuery, get_tool, query_tools, tool_detail_public
+from agentoire_app.services.directory import ToolQuery, query_tools
+from agentoire_app.services.tools import get_tool, tool_detail_public
 
 CATEGORIES = ["agents", "coding", "models", "images", "audio", "video", "writing", "search", "data",
               "devops", "research", "productivity", "design", "education", "health", "finance", "other"]

@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from agentoire_app.catalog.loader import DEFAULT_CATALOG, load_default_catalog, read_default_catalog
 from agentoire_app.catalog.mapping import check_tables
-from agentoire_app.catalog.records import slugify
 from agentoire_app.catalog.taxonomy import CATEGORY_SLUGS, PRICING_VALUES
 from agentoire_app.models import Category, Tool
+from agentoire_app.models.slugs import slugify
 
 RAW = yaml.safe_load(DEFAULT_CATALOG.read_text(encoding="utf-8"))["tools"]
 

@@ -9,17 +9,9 @@ import sqlalchemy as sa
 from directory_seed import BASE, article, categories, source, tool
 from sqlmodel import Session
 
-from agentoire_app.services.tools import (
-    BadQuery,
-    ToolQuery,
-    alternatives,
-    get_tools,
-    mention_count,
-    popular_tags,
-    query_tools,
-    tool_news,
-    tool_query_from_params,
-)
+from agentoire_app.services.directory import ToolQuery, query_tools, tool_query_from_params
+from agentoire_app.services.paging import BadQuery
+from agentoire_app.services.tools import alternatives, get_tools, mention_count, popular_tags, tool_news
 
 
 @pytest.fixture

@@ -141,3 +141,9 @@ def test_the_palette_answers_a_query_of_repeated_letters_at_once(session: Sessio
     with finishes_within(what="palette_search"):
         assert palette_search("a" * 40 + "b", session=session) == []
         assert [h.title for h in palette_search("lchn", session=session) if h.group == "tools"] == ["LangChain"]
+
+
+def test_a_list_row_reads_the_same_words_as_the_rest_of_the_desk() -> None:
+    """One HTML-to-text rule: a row's excerpt is `html_to_text` cut to length (entities decoded, scripts dropped)."""
+    fragment = "<p>R&amp;D <b>notes</b></p><script>alert(1)</script><p>for &lt;you&gt;</p>"
+    assert plain_text(fragment) == html_to_text(fragment) == "R&D notes for <you>"

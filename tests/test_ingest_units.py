@@ -27,9 +27,9 @@ from agentoire_app.ingest.fetch import Fetcher
 from agentoire_app.ingest.mentions import ToolMatcher
 from agentoire_app.ingest.parse import HtmlPage, NotAFeed, parse_feed
 from agentoire_app.ingest.refresh import refresh_sources
-from agentoire_app.ingest.slugs import slugify, unique_slug
 from agentoire_app.ingest.sources import DEFAULT_SOURCES_OPML, load_default_sources, parse_opml
 from agentoire_app.models import Source
+from agentoire_app.models.slugs import slugify, unique_slug
 from agentoire_app.models.text import shorten
 from agentoire_app.net.addresses import check_public_url
 from agentoire_app.services.sources import BadSourceUrl, add_source, normalize_source_url
@@ -190,7 +190,8 @@ def test_slugs_read_like_the_title_are_unique_and_never_empty() -> None:
     assert slugify("امریکی عسکری امداد", fallback="story-1a2b") == "story-1a2b"
     assert len(slugify("word " * 100)) <= 80 and not slugify("word " * 100).endswith("-")
     taken = {"a", "a-2"}
-    assert unique_slug("a", taken) == "a-3" and "a-3" in taken
+    assert unique_slug("a", taken) == "a-3"
+    assert unique_slug("b", taken) == "b"
 
 
 # --- scheduling -----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 
 from agentoire_app.components.bridge import EVENT_TRIGGERS, bridge, trigger_actions
 from agentoire_app.components.help import help_dialog
-from agentoire_app.components.keymap import KEYMAP, keymap_config, keymap_json, shortcut_label
+from agentoire_app.keymap import KEYMAP, keymap_config, keymap_json, shortcut_label
 
 CONTRACT_KEYS = {("mod+k",), ("t",), ("?",), ("/",), ("j",), ("k",), ("Enter",), ("o",), ("g", "h"), ("g", "n"),
                  ("g", "t"), ("u",), ("Escape",)}

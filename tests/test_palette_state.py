@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 import reflex as rx
 
-from agentoire_app.components.keymap import KEYMAP, shortcut_label
+from agentoire_app.keymap import KEYMAP, shortcut_label
 from agentoire_app.state.help import HelpState
 from agentoire_app.state.palette import (
     RECENT_MAX,

@@ -8,7 +8,8 @@ from directory_seed import article, categories, source, tool
 from sqlmodel import Session
 
 from agentoire_app.models import Tool
-from agentoire_app.services.search import fts5_query, query_terms, search_articles, search_tools, tsquery
+from agentoire_app.services.directory import search_tools
+from agentoire_app.services.search import fts5_query, query_terms, search_articles, tsquery
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 
 from agentoire_app.db import get_engine
 from agentoire_app.models import Tool
+from agentoire_app.services.directory import SORTS, ToolQuery, query_tools, tool_query_from_params
+from agentoire_app.services.paging import BadQuery
 from agentoire_app.services.tool_facts import ACTIVITIES, latest_facts
-from agentoire_app.services.tools import SORTS, BadQuery, ToolQuery, query_tools, tool_query_from_params
 from agentoire_app.state.tools_list import ACTIVITY_LABELS, SORT_LABELS, tools_href
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)

@@ -25,36 +25,28 @@ Database work runs in a worker thread so the event loop (Reflex's websocket) nev
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
 from typing import Any
 from urllib.parse import urlencode
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..concurrency import in_session
-from ..models import Article, ArticleTool, Source, Tool, utcnow
 from ..services import feeds_out
-from ..services.news import article_public, list_articles
+from ..services.directory import query_tools, tool_query_from_params
+from ..services.news import article_open_web, article_slugs_by_date, count_articles, list_articles
+from ..services.paging import BadQuery, page_params
 from ..services.search import count_articles_matching, search_articles
-from ..services.sources import public_source_name, url_is_publishable
+from ..services.sources import list_sources
 from ..services.stats import status_counts
 from ..services.stories import ranked_stories, story_public
-from ..services.tools import (
-    BadQuery,
-    get_tool,
-    list_tools,
-    page_params,
-    query_tools,
-    tool_detail_public,
-    tool_public,
-    tool_query_from_params,
-)
+from ..services.tools import get_tool, list_tools, tool_detail_public, tool_public, tool_slugs_by_id
 from ..settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -83,8 +75,6 @@ def _cached(request: Request, body: bytes, media_type: str, cache_control: str) 
 
 
 def _json(request: Request, data: Any, *, cache_control: str = JSON_CACHE) -> Response:
-    import json
-
     body = json.dumps(_jsonable(data), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return _cached(request, body, "application/json", cache_control)
 
@@ -106,17 +96,6 @@ def _page_links(request: Request, page: int, per_page: int, total: int) -> dict[
 
 def _base_url() -> str:
     return get_settings().base_url
-
-
-def _article_public(article: Article, source: Source) -> dict[str, Any]:
-    """`article_public` for the open web: a private source's addresses are left out, its name kept."""
-    item = dict(article_public(article, source))
-    if not url_is_publishable(source.url):
-        item["source_url"] = ""
-    if not url_is_publishable(article.url):
-        item["url"] = ""
-    item["source"] = public_source_name(source)
-    return item
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -177,25 +156,18 @@ async def api_news(request: Request) -> Response:
                                    limit=per_page, offset=offset)
             total = count_articles_matching(q, session=session, category=category) if not source_url else None
         else:
-            stmt = select(Article, Source).join(Source, col(Source.id) == Article.source_id)
-            count = select(sa.func.count()).select_from(Article).join(Source, col(Source.id) == Article.source_id)
+            tool_id = None
             if tool_slug:
                 tool = get_tool(tool_slug, session=session)
                 if tool is None:
                     return None
-                stmt = stmt.join(ArticleTool, col(ArticleTool.article_id) == Article.id).where(
-                    ArticleTool.tool_id == tool.id)
-                count = count.join(ArticleTool, col(ArticleTool.article_id) == Article.id).where(
-                    ArticleTool.tool_id == tool.id)
-            for column, value in ((Article.category, category), (Source.url, source_url)):
-                if value:
-                    stmt, count = stmt.where(column == value), count.where(column == value)
-            stmt = stmt.order_by(col(Article.published_at).desc(), col(Article.id).desc())
-            rows = [(a, s) for a, s in session.exec(stmt.limit(per_page).offset(offset)).all()]
-            total = session.exec(count).one()
+                tool_id = tool.id
+            rows = list(list_articles(session=session, limit=per_page, offset=offset, category=category,
+                                      source_url=source_url, tool_id=tool_id))
+            total = count_articles(session=session, category=category, source_url=source_url, tool_id=tool_id)
         if total is None:
             total = offset + len(rows) + (1 if len(rows) == per_page else 0)
-        items = [_article_public(a, s) for a, s in rows]
+        items = [article_open_web(a, s) for a, s in rows]
         return {"items": items, **_page_links(request, page, per_page, total)}
 
     data = await in_session(read)
@@ -220,8 +192,7 @@ async def tools_feed(request: Request) -> Response:
 
 async def sources_opml(request: Request) -> Response:
     def read(session: Session) -> str:
-        sources = session.exec(select(Source).where(col(Source.retired).is_(False)).order_by(col(Source.id))).all()
-        return feeds_out.sources_opml(sources, public=True)
+        return feeds_out.sources_opml(list_sources(session=session, include_retired=False), public=True)
 
     xml = await in_session(read)
     response = _cached(request, xml.encode("utf-8"), "text/x-opml; charset=utf-8", FEED_CACHE)
@@ -234,10 +205,9 @@ async def sitemap(request: Request) -> Response:
 
     def read(session: Session) -> str:
         urls: list[tuple[str, Any]] = [(base + path, None) for path in STATIC_PAGES]
-        urls += [(f"{base}/tools/{slug}", updated) for slug, updated in session.exec(
-            select(Tool.slug, Tool.updated_at).order_by(col(Tool.id))).all()]
-        urls += [(f"{base}/news/{slug}", published) for slug, published in session.exec(
-            select(Article.slug, Article.published_at).order_by(col(Article.published_at).desc()).limit(40_000)).all()]
+        urls += [(f"{base}/tools/{slug}", updated) for slug, updated in tool_slugs_by_id(session=session)]
+        urls += [(f"{base}/news/{slug}", published)
+                 for slug, published in article_slugs_by_date(session=session, limit=40_000)]
         return feeds_out.sitemap_xml(urls)
 
     xml = await in_session(read)
@@ -251,7 +221,7 @@ async def api_stories(request: Request) -> Response:
         return _error(400, str(exc))
 
     def read(session: Session) -> dict[str, Any]:
-        top, papers, total = ranked_stories(session=session, now=utcnow(), limit=per_page,
+        top, papers, total = ranked_stories(session=session, limit=per_page,
                                             offset=(page - 1) * per_page)
         return {"items": [story_public(v, public=True) for v in top],
                 "papers": [story_public(v, public=True) for v in papers] if page == 1 else [],

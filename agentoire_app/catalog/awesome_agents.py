@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models.slugs import slugify
 from .mapping import AWESOME_AGENTS_CATEGORIES, categories_category
 from .ours import entry_lines
 from .records import (
@@ -22,7 +23,6 @@ from .records import (
     list_field,
     normalize_url,
     one_line,
-    slugify,
     text_field,
 )
 from .sources import AWESOME_AI_AGENTS

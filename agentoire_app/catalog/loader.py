@@ -25,6 +25,7 @@ import yaml
 from sqlmodel import Session, select
 
 from ..models import Category, Tool, utcnow
+from ..models.slugs import slugify, unique_slug
 from ..models.text import storable as _storable
 from .awesome_agents import looks_like_awesome_agents, parse_awesome_agents
 from .markdown import looks_like_markdown_list, parse_markdown
@@ -37,7 +38,6 @@ from .records import (
     name_key,
     repository_key,
     site_key,
-    slugify,
 )
 from .sources import AGENTOIRE
 from .taxonomy import TOOL_CATEGORIES
@@ -226,12 +226,7 @@ def _unique_slug(record: ToolRecord, taken: dict[str, Tool]) -> str:
     site = site_key(record.repository or record.homepage)
     owner = site.split("/", 1)[1] if "/" in site else domain_of(record.homepage)
     candidate = f"{base}-{slugify(owner)}".strip("-")[:110] if owner else base
-    number = 2
-    slug = candidate
-    while slug in taken:
-        slug = f"{candidate}-{number}"
-        number += 1
-    return slug
+    return unique_slug(candidate, taken)
 
 
 def store_records(parsed: ParsedCatalog, *, session: Session, now: datetime | None = None) -> ImportResult:

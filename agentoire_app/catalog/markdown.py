@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..models.slugs import slugify
 from .mapping import (
     GENERATIVE_AI_HEADINGS,
     GENERIC_HEADINGS,
@@ -29,7 +30,6 @@ from .records import (
     normalize_url,
     one_line,
     repository_key,
-    slugify,
 )
 from .sources import AWESOME_GENERATIVE_AI, AWESOME_LLMOPS
 

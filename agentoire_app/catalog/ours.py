@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ..models.slugs import slugify
 from .records import (
     ParsedCatalog,
     RowError,
@@ -17,7 +18,6 @@ from .records import (
     github_repository,
     list_field,
     normalize_url,
-    slugify,
     text_field,
 )
 from .sources import AGENTOIRE

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ..models.slugs import slugify
+
 # Hosts where the first path segment, not the host, says whose project it is: two repositories on
 # github.com are two projects, while two pages on openai.com belong to one company.
 SHARED_HOSTS: frozenset[str] = frozenset(
@@ -108,14 +110,6 @@ def list_field(entry: dict[Any, Any], key: str) -> list[Any]:
     if isinstance(value, list):
         return value
     raise RowError(f"{key} is a {type(value).__name__}, not a list")
-
-
-def slugify(text: str) -> str:
-    """Lowercase-hyphenated ASCII; emoji and punctuation fall away ("🦜 LangChain.js" → "langchain-js", "crewAI+" → "crewai-plus")."""
-    text = text.replace("+", " plus ")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:100].strip("-")
 
 
 def name_key(name: str) -> str:

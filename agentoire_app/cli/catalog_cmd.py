@@ -2,6 +2,10 @@
 
 A file we cannot read at all is bad input (exit 2, one line); odd rows inside a readable file are not, so
 they are printed as problems after the summary and the command still succeeds.
+
+Handlers import the database side lazily for start-up time: `agentoire --help` and a mistyped argument
+answer in about 0.15 s instead of 2.5 s (sqlalchemy, the models and the services load only for a command
+that runs).
 """
 
 from __future__ import annotations

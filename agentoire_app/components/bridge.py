@@ -2,7 +2,7 @@
 action that Reflex owns.
 
 The script is plain JavaScript outside React. Rather than reaching into React or Reflex, it reads the
-keymap from `data-keymap` on `#ag-keymap` (generated from components/keymap.py) and, for an action Reflex
+keymap from `data-keymap` on `#ag-keymap` (generated from agentoire_app/keymap.py) and, for an action Reflex
 owns, clicks the element carrying `data-trigger=<action>`: a button whose `on_click` is the Reflex event
 (open / close the palette or the help, toggle the colour mode through Reflex's own provider, refresh the
 status bar) or a react-router link (`g h`, `g n`, `g t`), so navigation stays client-side. Every other
@@ -15,10 +15,10 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventType
 
+from ..keymap import KEYMAP, keymap_json
 from ..state.help import HelpState
 from ..state.palette import PaletteState
 from ..state.status import StatusState
-from .keymap import KEYMAP, keymap_json
 
 # The reader's local midnight, so "added today" counts from the reader's day, not the server's.
 LOCAL_MIDNIGHT_JS = "(() => { const d = new Date(); d.setHours(0, 0, 0, 0); return d.toISOString(); })()"

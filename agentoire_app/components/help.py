@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ..keymap import KEYMAP, shortcut_label
 from ..state.help import HelpState
 from .bridge import restore_focus
-from .keymap import KEYMAP, shortcut_label
 
 
 def help_dialog() -> rx.Component:

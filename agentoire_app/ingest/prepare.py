@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..models.slugs import slugify
 from ..models.text import shorten, storable
 from ..notes.compose import story_facts_html
 from ..notes.summary import make_summary
@@ -24,7 +25,6 @@ from .categorize import categorize
 from .clean import clean_html, html_to_text, text_to_html
 from .mentions import ToolMatcher
 from .parse import ParsedEntry
-from .slugs import slugify
 
 MAX_GUID_CHARS = 1000
 MAX_TITLE_CHARS = 300  # a headline; longer is a body pasted into <title>

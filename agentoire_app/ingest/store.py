@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ..models import Article, ArticleTool, RemovedArticle, table_of
+from ..models.slugs import unique_slug
 from .prepare import PreparedEntry
-from .slugs import unique_slug
 
 _CHUNK = 400
 
@@ -69,12 +69,16 @@ def store_entries(source_id: int, entries: list[PreparedEntry], *, session: Sess
                if e.guid in existing and existing[e.guid][1] != e.content_hash]
     if fresh:
         taken = _taken_slugs([e.slug_base for e in fresh], session=session)
+        slugs = []
+        for e in fresh:
+            slugs.append(unique_slug(e.slug_base, taken))
+            taken.add(slugs[-1])
         new_rows = [{
-            "slug": unique_slug(e.slug_base, taken), "source_id": source_id, "guid": e.guid, "url": e.url,
+            "slug": slug, "source_id": source_id, "guid": e.guid, "url": e.url,
             "title": e.title, "summary": e.summary, "content_html": e.content_html, "notes_html": e.notes_html,
             "category": e.category, "content_hash": e.content_hash, "published_at": e.published_at,
             "updated_at": e.updated_at, "fetched_at": now,
-        } for e in fresh]
+        } for e, slug in zip(fresh, slugs, strict=True)]
         # Core insert on the table (not the ORM entity): the ORM bulk path costs more than the SQL itself.
         table = table_of(Article)
         inserted = session.connection().execute(table.insert().returning(table.c.id, table.c.guid), new_rows).all()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ..models import Article, ArticleTool, Source, Story, Tool
 from ..notes.summary import body_without_summary
+from .sources import public_source_name, url_is_publishable
 
 
 def get_article(slug: str, *, session: Session) -> tuple[Article, Source] | None:
@@ -17,19 +21,42 @@ def get_article(slug: str, *, session: Session) -> tuple[Article, Source] | None
     return (row[0], row[1]) if row else None
 
 
-def list_articles(*, session: Session, limit: int = 50, offset: int = 0, source_url: str | None = None,
-                  category: str | None = None) -> Sequence[tuple[Article, Source]]:
-    """Articles, newest first, with their source."""
-    query = (
-        select(Article, Source)
-        .join(Source, col(Source.id) == Article.source_id)
-        .order_by(col(Article.published_at).desc(), col(Article.id).desc())
-    )
+_Select = TypeVar("_Select", bound="sa.Select[*tuple[Any, ...]]")
+
+
+def _filtered(stmt: _Select, *, source_url: str | None, category: str | None, tool_id: int | None) -> _Select:
+    """The news list's filters, one definition for the rows and their count."""
+    stmt = stmt.join(Source, col(Source.id) == Article.source_id)
+    if tool_id is not None:
+        stmt = stmt.join(ArticleTool, col(ArticleTool.article_id) == Article.id).where(col(ArticleTool.tool_id) == tool_id)
     if source_url:
-        query = query.where(Source.url == source_url)
+        stmt = stmt.where(col(Source.url) == source_url)
     if category:
-        query = query.where(Article.category == category)
+        stmt = stmt.where(col(Article.category) == category)
+    return stmt
+
+
+def list_articles(*, session: Session, limit: int = 50, offset: int = 0, source_url: str | None = None,
+                  category: str | None = None, tool_id: int | None = None) -> Sequence[tuple[Article, Source]]:
+    """Articles, newest first, with their source."""
+    query = _filtered(select(Article, Source), source_url=source_url, category=category, tool_id=tool_id)
+    query = query.order_by(col(Article.published_at).desc(), col(Article.id).desc())
     return [(a, s) for a, s in session.exec(query.limit(limit).offset(offset)).all()]
+
+
+def count_articles(*, session: Session, source_url: str | None = None, category: str | None = None,
+                   tool_id: int | None = None) -> int:
+    """How many articles `list_articles` pages through with the same filters."""
+    stmt = _filtered(select(sa.func.count()).select_from(Article), source_url=source_url, category=category,
+                     tool_id=tool_id)
+    return int(session.exec(stmt).one())
+
+
+def article_slugs_by_date(*, session: Session, limit: int) -> list[tuple[str, datetime]]:
+    """(slug, published_at) of the newest articles, for the sitemap."""
+    rows = session.exec(select(Article.slug, Article.published_at)
+                        .order_by(col(Article.published_at).desc()).limit(limit)).all()
+    return [(slug, published) for slug, published in rows]
 
 
 def tools_mentioned(article_id: int, *, session: Session) -> Sequence[Tool]:
@@ -67,6 +94,17 @@ def article_public(article: Article, source: Source) -> dict[str, object]:
     }
 
 
+def article_open_web(article: Article, source: Source) -> dict[str, object]:
+    """`article_public` for the open web: a private source's addresses are left out, its name kept."""
+    item = article_public(article, source)
+    if not url_is_publishable(source.url):
+        item["source_url"] = ""
+    if not url_is_publishable(article.url):
+        item["url"] = ""
+    item["source"] = public_source_name(source)
+    return item
+
+
 def list_sources(*, session: Session) -> Sequence[Source]:
     """Every source, for the news page's empty state (what has been fetched, what is failing and why)."""
     return session.exec(select(Source).order_by(col(Source.title), col(Source.url))).all()
@@ -95,8 +133,6 @@ def news_revision(*, session: Session) -> str:
     Open pages poll it (one indexed aggregate) and reload their list only when it changed, so browsers see
     new stories without a reload whichever process did the refresh.
     """
-    import sqlalchemy as sa
-
     # Two index lookups (the primary key and ix_article_fetched_at): a new story raises max(id), an update
     # in place stamps fetched_at. No count(*): at 100,000 articles it scanned for ~20 ms on every poll.
     last_id = session.exec(select(sa.func.max(col(Article.id)))).one()

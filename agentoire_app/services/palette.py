@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from ..models import Article, Category, Tool
+from .search import article_match
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,10 +199,6 @@ def search_articles(query: str, *, session: Session, limit: int = 6) -> list[Pal
 
 
 def _articles_by_summary(query: str, *, session: Session, limit: int, exclude: set[str]) -> list[PaletteHit]:
-    try:
-        from .search import article_match
-    except ImportError:
-        return []
     match = article_match(query, session=session)
     if match is None:
         return []

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -188,18 +187,6 @@ def ranked_tool_ids(query: str, *, session: Session, restrict: Callable[[sa.Sele
                          col(Tool.id))
     rest = [row[0] for row in session.execute(stmt.limit(rest_limit).offset(rest_offset)).all()]
     return (named[offset:] + rest)[:limit]
-
-
-def search_tools(query: str, *, session: Session, category: str | None = None, tag: str | None = None,
-                 pricing: str | None = None, open_source: bool | None = None,
-                 added_since: datetime | None = None, limit: int = 20, offset: int = 0) -> list[Tool]:
-    """Tools matching `query`, best first (see the module docstring), with the directory's filters."""
-    from .tools import ToolQuery, query_tools
-
-    page = query_tools(ToolQuery(q=query, category=category, tag=tag, pricing=pricing, open_source=open_source,
-                                 added_since=added_since, sort="relevance"),
-                       session=session, limit=limit, offset=offset, with_total=False)
-    return page.items
 
 
 def article_match(query: str, *, session: Session) -> Match | None:

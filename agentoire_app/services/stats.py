@@ -17,14 +17,3 @@ def status_counts(*, session: Session, day_start: datetime | None = None) -> dic
     """
     since = day_start or (utcnow() - timedelta(days=1))
     return {"tools": count_tools(session=session), "added_today": count_tools_added_since(since, session=session)}
-
-
-def tool_counts_by_source(*, session: Session) -> dict[str, int]:
-    """How many listed tools each provenance key (`Tool.source`) contributed, for the data-sources page."""
-    import sqlalchemy as sa
-    from sqlmodel import select
-
-    from ..models import Tool
-
-    rows = session.exec(select(Tool.source, sa.func.count()).group_by(Tool.source)).all()
-    return {source: count for source, count in rows}

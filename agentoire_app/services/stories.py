@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import Article, ArticleTool, Source, Story, to_stored
+from ..models import Article, ArticleTool, Source, Story, to_stored, utcnow
 from ..stories.rank import StoryCoverage, high_volume_sources, rank_stories
 from .sources import public_source_name, url_is_publishable
 
@@ -98,13 +98,14 @@ def _views(stories: Sequence[Story], scores: dict[int, float], *, session: Sessi
     return views
 
 
-def ranked_stories(*, session: Session, now: datetime, limit: int = 10,
+def ranked_stories(*, session: Session, now: datetime | None = None, limit: int = 10,
                    offset: int = 0) -> tuple[list[StoryView], list[StoryView], int]:
     """(top stories, papers lane, how many top stories there are), ranked as `stories.rank` says.
 
     "Today" is the day of the newest story when that is older than `now`: a desk whose feeds went quiet
     (or a copy of last week's database) still leads with its last day's stories instead of nothing.
     """
+    now = now or utcnow()
     newest = session.exec(select(sa.func.max(col(Story.last_seen)))).one()
     if newest is not None:
         now = min(now, to_stored(newest))

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..catalog.records import SHARED_HOSTS, domain_of, name_key, slugify
+from ..catalog.records import SHARED_HOSTS, domain_of, name_key
 from ..models import Category, Submission, Tool, utcnow
+from ..models.slugs import slugify
 from ..net.addresses import PUBLIC, is_local_name, is_public_address, literal_address, resolve_blocking
 from .clients import count_attempts, record_attempt
 

@@ -1,26 +1,18 @@
-"""Reading the directory: one tool, lists of tools, counts."""
+"""Reading the directory: one tool, lists of tools, counts, what a tool page shows.
+
+The filtered and searched listing (`/tools`, `/api/tools`) is `directory.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import Article, ArticleTool, Category, Source, Tool, utcnow
+from ..models import Article, ArticleTool, Category, Source, Tool
 from .sources import public_source_name, url_is_publishable
-from .tool_facts import (
-    ACTIVITIES,
-    activity_clause,
-    facts_public,
-)
-
-SORTS = ("relevance", "newest", "name", "mentions", "stars", "release")
-PRICINGS = ("free", "freemium", "paid", "open-source", "unknown")
-MAX_PAGE_SIZE = 100
+from .tool_facts import facts_public
 
 # Side tables kept by triggers (migration 0002); not models, since nothing writes them but the database.
 tool_mentions = sa.table("tool_mentions", sa.column("tool_id", sa.Integer), sa.column("mentions", sa.Integer))
@@ -40,6 +32,11 @@ def list_tools(*, session: Session, limit: int | None = None, offset: int = 0,
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return session.exec(query).all()
+
+
+def tool_slugs_by_id(*, session: Session) -> list[tuple[str, datetime]]:
+    """(slug, updated_at) of every tool in catalog order, for the sitemap."""
+    return [(slug, updated) for slug, updated in session.exec(select(Tool.slug, Tool.updated_at).order_by(col(Tool.id))).all()]
 
 
 def count_tools(*, session: Session) -> int:
@@ -71,121 +68,6 @@ def tool_public(tool: Tool) -> dict[str, object]:
         "source": tool.source,
         **facts_public(tool),
     }
-
-
-@dataclass(frozen=True)
-class ToolQuery:
-    """The directory's whole filter state: what `/tools` keeps in its URL and `/api/tools` takes as params."""
-
-    q: str = ""
-    category: str | None = None
-    tag: str | None = None
-    pricing: str | None = None
-    open_source: bool | None = None
-    added_since: datetime | None = None
-    activity: str | None = None  # one of tool_facts.ACTIVITIES, as the checks last read it
-    sort: str = ""  # "" = relevance when searching, else newest
-    now: datetime | None = field(default=None, compare=False)  # the activity's clock; None = utcnow()
-
-    def effective_sort(self) -> str:
-        if self.sort in SORTS and not (self.sort == "relevance" and not self.q.strip()):
-            return self.sort
-        return "relevance" if self.q.strip() else "newest"
-
-
-@dataclass(frozen=True)
-class ToolPage:
-    """One page of tools with the total that matched (None when not counted) and mention counts."""
-
-    items: list[Tool]
-    total: int | None
-    mentions: dict[int, int] = field(default_factory=dict)
-
-
-# Any select over tools (ids, counts): filtering keeps its columns.
-_Select = TypeVar("_Select", bound="sa.Select[*tuple[Any, ...]]")
-
-
-def _filtered(stmt: _Select, query: ToolQuery) -> _Select:
-    if query.category:
-        stmt = stmt.where(col(Tool.category) == query.category)
-    if query.pricing:
-        stmt = stmt.where(col(Tool.pricing) == query.pricing)
-    if query.open_source is not None:
-        stmt = stmt.where(col(Tool.open_source) == query.open_source)
-    if query.added_since is not None:
-        stmt = stmt.where(col(Tool.added_at) >= query.added_since)
-    if query.tag:
-        stmt = stmt.where(col(Tool.id).in_(sa.select(tool_tag.c.tool_id).where(tool_tag.c.tag == query.tag)))
-    if query.activity:
-        stmt = stmt.where(activity_clause(query.activity, query.now or utcnow()))
-    return stmt
-
-
-def query_tools(query: ToolQuery, *, session: Session, limit: int = 50, offset: int = 0,
-                with_total: bool = True) -> ToolPage:
-    """One page of the directory: filters, optional full-text search, one of `SORTS`.
-
-    Two steps, so paging stays fast at 10,000 tools: first the page's ids from a narrow query the sort
-    indexes can walk (`(added_at, id)`, `(lower(name), id)`, `tool_mentions(mentions, tool_id)`), then the
-    full rows for those ids only. A query with no searchable word (only punctuation, say) matches nothing.
-    """
-    from .search import ranked_tool_ids, tool_match
-
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    offset = max(0, offset)
-    match = tool_match(query.q, session=session) if query.q.strip() else None
-    if query.q.strip() and match is None:
-        return ToolPage(items=[], total=0 if with_total else None)
-    sort = query.effective_sort()
-    unfiltered = match is None and query == ToolQuery(sort=query.sort)
-    if sort == "mentions" and unfiltered:
-        keys = sa.select(tool_mentions.c.tool_id).order_by(tool_mentions.c.mentions.desc(),
-                                                           tool_mentions.c.tool_id.desc())
-    else:
-        keys = _filtered(sa.select(col(Tool.id)), query)
-        if match is not None:
-            keys = match.apply(keys)
-        if sort == "name":
-            keys = keys.order_by(sa.func.lower(Tool.name), col(Tool.id))
-        elif sort in ("stars", "release"):  # most stars / newest release first; never read: last
-            by = col(Tool.stars) if sort == "stars" else col(Tool.latest_release_at)
-            keys = keys.order_by(by.desc().nulls_last(), col(Tool.id).desc())
-        elif sort == "mentions":
-            keys = keys.join(tool_mentions, tool_mentions.c.tool_id == Tool.id).order_by(
-                tool_mentions.c.mentions.desc(), tool_mentions.c.tool_id.desc())
-        else:
-            keys = keys.order_by(col(Tool.added_at).desc(), col(Tool.id).desc())
-    if sort == "relevance" and match is not None:
-        ids = ranked_tool_ids(query.q, session=session, restrict=lambda stmt: _filtered(stmt, query),
-                              limit=limit, offset=offset)
-    else:
-        ids = [row[0] for row in session.execute(keys.limit(limit).offset(offset)).all()]
-    items: list[Tool] = []
-    mentions: dict[int, int] = {}
-    if ids:
-        rows = session.exec(
-            select(Tool, sa.func.coalesce(tool_mentions.c.mentions, 0))
-            .outerjoin(tool_mentions, tool_mentions.c.tool_id == Tool.id)
-            .where(col(Tool.id).in_(ids))
-        ).all()
-        by_id = {t.id: (t, int(m)) for t, m in rows}
-        items = [by_id[i][0] for i in ids if i in by_id]
-        mentions = {i: by_id[i][1] for i in ids if i in by_id}
-    total: int | None = None
-    if with_total:
-        if unfiltered:
-            total = count_tools(session=session)
-        else:
-            count_stmt = select(sa.func.count()).select_from(Tool)
-            if match is not None:
-                count_stmt = match.apply(count_stmt)
-            total = session.exec(_filtered(count_stmt, query)).one()
-    return ToolPage(items=items, total=total, mentions=mentions)
-
-
-def count_tools_matching(query: ToolQuery, *, session: Session) -> int:
-    return query_tools(replace(query, sort="newest"), session=session, limit=1).total or 0
 
 
 def mention_count(tool_id: int, *, session: Session) -> int:
@@ -272,59 +154,6 @@ def popular_tags(*, session: Session, limit: int = 40, category: str | None = No
 
 def get_category(slug: str, *, session: Session) -> Category | None:
     return session.get(Category, slug)
-
-
-NEW_WINDOWS = {"today": timedelta(days=1), "week": timedelta(days=7)}
-
-
-class BadQuery(ValueError):
-    """A filter parameter that does not parse; the message names it."""
-
-
-def tool_query_from_params(params: Mapping[str, str], *, now: datetime | None = None) -> ToolQuery:
-    """The URL's filter state → a ToolQuery. Unknown values raise BadQuery naming the parameter.
-
-    Parameters: `q`, `category`, `tag`, `pricing`, `open_source` (1/0/true/false), `new` (today|week),
-    `activity` (active|quiet|stale|archived), `sort` (relevance|newest|name|mentions|stars|release).
-    The same names serve `/tools?…` and `/api/tools?…`.
-    """
-    def get(name: str) -> str:
-        return (params.get(name) or "").strip()
-
-    pricing = get("pricing")
-    if pricing and pricing not in PRICINGS:
-        raise BadQuery(f"pricing must be one of {', '.join(PRICINGS)}")
-    sort = get("sort")
-    if sort and sort not in SORTS:
-        raise BadQuery(f"sort must be one of {', '.join(SORTS)}")
-    flag = get("open_source").lower()
-    if flag and flag not in ("1", "0", "true", "false", "yes", "no"):
-        raise BadQuery("open_source must be 1 or 0")
-    new = get("new")
-    if new and new not in NEW_WINDOWS:
-        raise BadQuery("new must be today or week")
-    activity = get("activity")
-    if activity and activity not in ACTIVITIES:
-        raise BadQuery(f"activity must be one of {', '.join(ACTIVITIES)}")
-    since = (now or utcnow()) - NEW_WINDOWS[new] if new else None
-    return ToolQuery(q=get("q")[:200], category=get("category")[:64] or None, tag=get("tag")[:80] or None,
-                     pricing=pricing or None,
-                     open_source=None if not flag else flag in ("1", "true", "yes"),
-                     added_since=since, activity=activity or None, sort=sort, now=now)
-
-
-def page_params(params: Mapping[str, str], *, default_per_page: int = 50) -> tuple[int, int]:
-    """`page` (from 1) and `per_page` (1…MAX_PAGE_SIZE) from the URL; BadQuery when they do not parse."""
-    try:
-        page = int(params.get("page") or 1)
-        per_page = int(params.get("per_page") or default_per_page)
-    except ValueError as exc:
-        raise BadQuery("page and per_page must be whole numbers") from exc
-    if page < 1 or page > 100_000:
-        raise BadQuery("page must be between 1 and 100000")
-    if not 1 <= per_page <= MAX_PAGE_SIZE:
-        raise BadQuery(f"per_page must be between 1 and {MAX_PAGE_SIZE}")
-    return page, per_page
 
 
 def tool_detail_public(tool: Tool, *, session: Session) -> dict[str, object]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-# A tag holds no "<": with `<[^>]+>` every "<" of a long run without ">" scanned to the end of the text
-# (quadratic); stopping at the next "<" makes the scans disjoint, so one pass over the text.
-_TAG = re.compile(r"<[^<>]+>")
+from ..ingest.clean import html_to_text
 
 
 def long_date(value: datetime | None) -> str:
@@ -22,7 +20,7 @@ def short_date(value: date | None) -> str:
 
 def plain_text(html: str, limit: int = 240) -> str:
     """The words of a stored (already sanitized) HTML fragment, cut to `limit` characters for a list row."""
-    text = " ".join(_TAG.sub(" ", html or "").split())
+    text = html_to_text(html)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 

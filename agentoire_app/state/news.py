@@ -22,6 +22,7 @@ from ..concurrency import in_session
 from ..ingest.categorize import CATEGORY_DESCRIPTIONS
 from ..models import Article, Source, utcnow
 from ..services.news import list_articles, list_sources
+from ..services.paging import page_or_first
 from ..services.search import search_articles
 from ..services.sources import source_status_public
 from ..services.stories import ranked_stories
@@ -100,10 +101,7 @@ class NewsState(rx.State):
         self.q = str(params.get("q", "") or "").strip()[:200]
         category = str(params.get("category", "") or "")
         self.category = category if category in NEWS_CATEGORIES else ""
-        try:
-            self.page = max(1, min(int(str(params.get("page", "1") or "1")), 10_000))
-        except ValueError:
-            self.page = 1
+        self.page = page_or_first(params.get("page"))
         offset = (self.page - 1) * PAGE_SIZE
         if self.view == "top":
             await self._load_top(offset)

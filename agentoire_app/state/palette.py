@@ -4,7 +4,7 @@ Each keystroke sets `query` (a plain event, so queries are applied in the order 
 starts `search` in the background: the database work runs in a worker thread, off the event loop, and
 its results are dropped if the reader has typed something else meanwhile, so a slow answer for an older
 query never replaces a newer one. `services.palette.palette_search` does all the ranking; the commands
-come from the keymap (components/keymap.py) and are ranked by the same `rank_name`.
+come from the keymap (agentoire_app/keymap.py) and are ranked by the same `rank_name`.
 
 Recent picks live in the reader's browser (localStorage, through `rx.LocalStorage`), as JSON.
 """
@@ -19,8 +19,8 @@ import reflex as rx
 from reflex.event import EventSpec, EventType
 from sqlmodel import Session
 
-from ..components.keymap import palette_commands
 from ..concurrency import in_session
+from ..keymap import palette_commands
 from ..services.palette import palette_search, rank_name
 from .help import HelpState
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from ..catalog.sources import list_data_sources, tool_counts_by_source
 from ..concurrency import in_session, in_thread
-from ..services.stats import tool_counts_by_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,16 +23,8 @@ class DataSourceRow:
 
 
 def _data_sources() -> list[dict[str, str]]:
-    try:
-        from ..catalog.sources import list_data_sources
-    except ImportError:  # the catalog engineer's module is not there yet
-        return []
-    def field(source: object, name: str) -> str:
-        value = source.get(name) if isinstance(source, dict) else getattr(source, name, "")
-        return str(value or "")
-
-    names = ("key", "name", "url", "license", "notice")
-    return [{n: field(s, n) for n in names} for s in list_data_sources()]
+    return [{"key": s.key, "name": s.name, "url": s.url, "license": s.license, "notice": s.notice}
+            for s in list_data_sources()]
 
 
 class SourcesState(rx.State):

@@ -11,7 +11,7 @@ from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ..concurrency import in_session
-from ..services.search import search_tools
+from ..services.directory import search_tools
 from ..services.tool_facts import latest_facts, stats_line, warnings
 from ..services.tools import get_tools, mention_count
 from ._format import long_date

@@ -17,16 +17,9 @@ from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ..concurrency import in_session
-from ..services.tools import (
-    PRICINGS,
-    BadQuery,
-    ToolPage,
-    ToolQuery,
-    list_categories,
-    popular_tags,
-    query_tools,
-    tool_query_from_params,
-)
+from ..services.directory import PRICINGS, ToolPage, ToolQuery, query_tools, tool_query_from_params
+from ..services.paging import BadQuery, page_or_first
+from ..services.tools import list_categories, popular_tags
 from ._format import short_date
 from .rows import CategoryOption
 
@@ -123,10 +116,7 @@ class ToolsListState(rx.State):
             raw, query = {}, tool_query_from_params({})
         for key in FILTER_KEYS:
             setattr(self, key, raw.get(key, "").strip())
-        try:
-            self.page = max(1, min(int(raw.get("page") or 1), 100_000))
-        except ValueError:
-            self.page = 1
+        self.page = page_or_first(raw.get("page"))
         result, categories, self.tags = await in_session(
             partial(_read_tools, query, self.page, not self.categories))
         if categories:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from agentoire_app.components.keymap import KEYMAP, keymap_config
 from agentoire_app.db import session_scope
+from agentoire_app.keymap import KEYMAP, keymap_config
 from agentoire_app.models import Tool
 
 from .conftest import FIXTURE_ARTICLE, NEWER_ARTICLE, OLDER_ARTICLE, wait_live
