@@ -95,7 +95,8 @@ def _write_facts_notes(articles: Sequence[Article], session: Session, *, resumma
         row: dict[str, object] = {"article_id": article.id, "notes_html": facts_notes(article, view),
                                   "notes_origin": FACTS_ORIGIN, "notes_key": ""}
         if resummarize:
-            row["summary"] = make_summary(dek_text=article.summary, body_text=html_to_text(article.content_html))
+            row["summary"] = make_summary(dek_text=html_to_text(article.summary),
+                                          body_text=html_to_text(article.content_html))
         rows.append(row)
     _write(session, rows)
     return len(rows)
