@@ -19,7 +19,8 @@ from agentoire_app.ingest.clean import clean_html, html_to_text, text_to_html
 from agentoire_app.ingest.discover import find_feed_links
 from agentoire_app.ingest.parse import NotAFeed, ParsedFeed, parse_feed
 from agentoire_app.ingest.sources import BadOpml, parse_opml
-from agentoire_app.services.palette import MAX_QUERY_CHARS, letters_in_order, rank_name
+from agentoire_app.services.name_rank import letters_in_order, rank_name
+from agentoire_app.services.palette import MAX_QUERY_CHARS
 from agentoire_app.services.search import MAX_TERM_LENGTH, MAX_TERMS, fts5_query, query_terms, tsquery
 
 FRAGMENTS = ("<!--", "-->", "--", "-", "<!---->", "<", ">", "</", "<!", "<?", "?>", "<![CDATA[", "]]>", "'", '"',

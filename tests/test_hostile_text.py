@@ -19,7 +19,8 @@ from agentoire_app.ingest.discover import find_feed_links
 from agentoire_app.ingest.mentions import tokenize
 from agentoire_app.ingest.parse import HtmlPage, NotAFeed, looks_like_html, parse_feed
 from agentoire_app.ingest.sources import BadOpml, parse_opml
-from agentoire_app.services.palette import letters_in_order, palette_search, rank_name
+from agentoire_app.services.name_rank import letters_in_order, rank_name
+from agentoire_app.services.palette import palette_search
 from agentoire_app.services.search import MAX_TERMS, fts5_query, query_terms, tsquery
 from agentoire_app.state._format import plain_text
 

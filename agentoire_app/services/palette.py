@@ -1,8 +1,7 @@
 """The palette's search: tools, articles and categories ranked the way people can predict.
 
-Rank, best first: the name is the query (0), the name starts with it (1), a word of the name starts with
-it (2), the name contains it (3), the letters of the query appear in order in the name (4, "fuzzy"),
-the description contains it (5); ties keep a stable order (short names first for tools, newest first
+Rank, best first: the name tiers of `services.name_rank` (the name is the query, starts with it, a word of
+it starts with it, contains it, has its letters in order: "fuzzy"), then the description contains it; ties keep a stable order (short names first for tools, newest first
 for stories).
 
 Names and titles are short, so each table's display fields live in a small in-process index, rebuilt
@@ -16,7 +15,6 @@ summaries are searched through the full-text index (`services.search.article_mat
 from __future__ import annotations
 
 import heapq
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from ..models import Article, Category, Tool
+from .name_rank import EXACT, FUZZY, PREFIX, SUBSTRING, WORD_START, letters_in_order, starts_a_word
 from .search import article_match
 
 
@@ -39,40 +38,8 @@ class PaletteHit:
     rank: int
 
 
-_WORD_SPLIT = re.compile(r"[\s\-/_.:,]+")
+DETAIL = FUZZY + 1  # below every name tier: only the description contains the query
 MAX_QUERY_CHARS = 100  # longer than any name; and what a query costs to rank grows with its length
-
-
-def letters_in_order(name: str, query: str) -> bool:
-    """Whether the letters of `query` (blank space aside) appear in `name` in the same order ("fuzzy").
-
-    One forward scan of `name`: the obvious regular expression, the letters joined by `.*?`, backtracks
-    through every way of placing them and takes minutes on a long query of repeated letters.
-    """
-    position = 0
-    for ch in query:
-        if ch.isspace():
-            continue
-        position = name.find(ch, position) + 1
-        if position == 0:
-            return False
-    return True
-
-
-def rank_name(name: str, query: str) -> int:
-    """0 exact, 1 prefix, 2 a word starts with it, 3 contains it, 4 letters in order (fuzzy), -1 none.
-    Both arguments lower-cased; `state.palette` ranks the palette's commands with it too."""
-    if name == query:
-        return 0
-    if name.startswith(query):
-        return 1
-    position = name.find(query)
-    if position > 0:
-        if any(word.startswith(query) for word in _WORD_SPLIT.split(name)) or (
-                " " in query and _WORD_SPLIT.sub(" ", name).find(" " + query) >= 0):
-            return 2
-        return 3
-    return 4 if letters_in_order(name, query) else -1
 
 
 @dataclass(slots=True)
@@ -123,7 +90,7 @@ def _index(session: Session, kind: str, signature_stmt: sa.Select, load: Callabl
 
 
 def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, detail: bool) -> list[PaletteHit]:
-    """The `limit` best rows: tiers as `rank_name`, ties in the index's order.
+    """The `limit` best rows: tiers as `name_rank.rank_name`, ties in the index's order.
 
     Tier by tier, each scan stops once it has enough: rows come in the index's order, so the first rows
     found in a tier are that tier's best, and a lower tier is only looked at when the higher ones fall
@@ -133,23 +100,22 @@ def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, det
         return []
     names = index.names
     candidates = [i for i, name in enumerate(names) if query in name]
-    scored = [(0 if names[i] == query else 1, i) for i in candidates if names[i].startswith(query)]
+    scored = [(EXACT if names[i] == query else PREFIX, i) for i in candidates if names[i].startswith(query)]
     if len(scored) < limit:
         need = limit - len(scored)
-        word_start = re.compile(r"(?:^|[\s\-/_.:,])" + re.escape(query))
         words: list[int] = []
         inside: list[int] = []
         for i in candidates:
             name = names[i]
             if name.startswith(query):
                 continue
-            if word_start.search(name):
+            if starts_a_word(name, query):
                 words.append(i)
                 if len(words) >= need:
                     break
             elif len(inside) < need:
                 inside.append(i)
-        scored += [(2, i) for i in words] + [(3, i) for i in inside]
+        scored += [(WORD_START, i) for i in words] + [(SUBSTRING, i) for i in inside]
     if len(scored) < limit and (fuzzy or detail):
         need = limit - len(scored)
         taken = set(candidates)
@@ -164,7 +130,7 @@ def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, det
                     break
             elif detail and len(detail_hits) < need and query in detail_lower:
                 detail_hits.append(i)
-        scored += [(4, i) for i in fuzzy_hits] + [(5, i) for i in detail_hits]
+        scored += [(FUZZY, i) for i in fuzzy_hits] + [(DETAIL, i) for i in detail_hits]
     return [PaletteHit(group, index.rows[p][2], index.rows[p][3], index.rows[p][4], rank)
             for rank, p in heapq.nsmallest(limit, scored)]
 

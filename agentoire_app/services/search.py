@@ -3,13 +3,12 @@
 The indexes live in the database (migration 0002) and are kept current by triggers / generated columns, so
 writers need no extra code. Ranking of tools, best first:
 
-1. the name is exactly the query,
-2. the name starts with the query,
-3. every query word starts a word of the name,
-4. everything else that matches (tagline, tags, description), those whose name contains the query first,
+1. the name's tiers (`services.name_rank`, shared with the palette): exactly the query, starts with it,
+   a word of it starts with it, contains it, among the tools every query word of which starts a name word,
+2. everything else that matches (tagline, tags, description), those whose name contains every word first,
 
-and within a tier by the engine's score (FTS5 `bm25` / PostgreSQL `ts_rank`, name weighted highest). Tiers
-1–3 come from a name-only index and are usually enough for a page, so a broad prefix typed as the first
+and within a tier by the engine's score (FTS5 `bm25` / PostgreSQL `ts_rank`, name weighted highest). The
+name's tiers come from a name-only index and are usually enough for a page, so a broad prefix typed as the first
 letters of a word never ranks thousands of description matches (see `ranked_tool_ids`).
 Every word is matched as a prefix, so results come as you type (`lang` finds LangChain). A query is reduced
 to its words before it reaches either engine: quotes, `*`, `NEAR`, `OR`, `-` and other operators are text,
@@ -29,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from ..models import Article, Source, Tool
+from .name_rank import name_tier
 
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 64
@@ -111,20 +111,6 @@ def tool_match(query: str, *, session: Session) -> Match | None:
     return _match("tool", col(Tool.id), _TOOL_BM25, query, session=session)
 
 
-def name_tier(query: str) -> ColumnElement[int]:
-    """0 exact name, 1 name prefix, 2 every word in the name, 3 the rest (see the module docstring)."""
-    terms = query_terms(query)
-    forms = list(dict.fromkeys([query.strip().lower()[:MAX_QUERY_LENGTH], " ".join(terms)]))
-    name = sa.func.lower(Tool.name)
-    all_in_name = sa.and_(*(name.contains(t, autoescape=True) for t in terms)) if terms else sa.false()
-    return sa.case(
-        *[(name == form, 0) for form in forms],
-        *[(name.startswith(form, autoescape=True), 1) for form in forms],
-        (all_in_name, 2),
-        else_=3,
-    )
-
-
 def _name_match(terms: Sequence[str], *, session: Session) -> Match:
     """Tools whose *name* has every word (as a word prefix): a small set, read from its own index."""
     if _is_postgres(session):
@@ -173,7 +159,8 @@ def ranked_tool_ids(query: str, *, session: Session, restrict: Callable[[sa.Sele
         return []
     by_name = _name_match(terms, session=session)
     stmt = restrict(by_name.apply(sa.select(col(Tool.id))))
-    stmt = stmt.order_by(name_tier(query), by_name.score.desc(), sa.func.lower(Tool.name), col(Tool.id))
+    tier = name_tier(sa.func.lower(Tool.name), query.strip().lower()[:MAX_QUERY_LENGTH])
+    stmt = stmt.order_by(tier, by_name.score.desc(), sa.func.lower(Tool.name), col(Tool.id))
     named = [row[0] for row in session.execute(stmt.limit(offset + limit)).all()]
     if len(named) >= offset + limit:
         return named[offset:offset + limit]

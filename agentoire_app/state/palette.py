@@ -21,7 +21,8 @@ from sqlmodel import Session
 
 from ..concurrency import in_session
 from ..keymap import palette_commands
-from ..services.palette import palette_search, rank_name
+from ..services.name_rank import rank_name
+from ..services.palette import palette_search
 from .help import HelpState
 
 RECENT_MAX = 6
