@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -25,17 +26,28 @@ def news_row(item: ObjectVar[ArticleRow]) -> rx.Component:
     )
 
 
-def tool_row(item: ObjectVar[ToolRow]) -> rx.Component:
+def tool_item(item: ObjectVar[ToolRow], *head_tags: rx.Component,
+             meta: rx.Component | None = None, **props: Any) -> rx.Component:
+    """A tool in a list: name, category and tagline, the one shape of every list of tools. The directory
+    adds its own tags to the head (`head_tags`), a line of facts under the tagline (`meta`) and attributes."""
     return rx.el.li(
         rx.el.div(
             link(item.name, href=item.href, class_name="ag-row-title"),
             rx.el.span(item.category, class_name="ag-tag"),
+            *head_tags,
             class_name="ag-row-head",
         ),
         rx.cond(item.tagline != "", rx.el.p(item.tagline, class_name="ag-row-text")),
+        *([meta] if meta is not None else []),
         data_testid="tool-item",
         class_name="ag-row",
+        **props,
     )
+
+
+def tool_row(item: ObjectVar[ToolRow]) -> rx.Component:
+    """`tool_item` as `rx.foreach` calls it (one parameter)."""
+    return tool_item(item)
 
 
 def news_list(items: rx.Var[Sequence[ArticleRow]]) -> rx.Component:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from ..components import layout, link, loading, page_heading
+from ..components import layout, link, loading, page_heading, tool_item
 from ..components.filters import directory_styles, filter_option, filter_select, pager, search_box
 from ..state.tools_list import ACTIVITY_LABELS, SORT_LABELS, ToolListRow, ToolsListState
 from . import page
@@ -48,24 +48,17 @@ def filters() -> rx.Component:
 
 
 def _row(item: ObjectVar[ToolListRow]) -> rx.Component:
-    return rx.el.li(
-        rx.el.div(
-            link(item.name, href=item.href, class_name="ag-row-title"),
-            rx.el.span(item.category, class_name="ag-tag"),
-            rx.el.span(item.pricing, class_name="ag-tag", data_pricing=item.pricing),
-            rx.cond(item.open_source != "", rx.el.span(item.open_source, class_name="ag-tag")),
-            class_name="ag-row-head",
-        ),
-        rx.cond(item.tagline != "", rx.el.p(item.tagline, class_name="ag-row-text")),
-        rx.el.div(
+    return tool_item(
+        item,
+        rx.el.span(item.pricing, class_name="ag-tag", data_pricing=item.pricing),
+        rx.cond(item.open_source != "", rx.el.span(item.open_source, class_name="ag-tag")),
+        meta=rx.el.div(
             rx.el.time(f"added {item.added}", date_time=item.added_iso),
             rx.cond(item.mentions.to(int) > 0, rx.el.span(" · ", item.mentions, " in the news")),
             rx.cond(item.tags != "", rx.el.span(" · ", item.tags)),
             class_name="ag-meta",
         ),
-        data_testid="tool-item",
         data_slug=item.slug,
-        class_name="ag-row",
     )
 
 

@@ -21,7 +21,7 @@ from ..services.directory import PRICINGS, ToolPage, ToolQuery, query_tools, too
 from ..services.paging import BadQuery, page_or_first
 from ..services.tools import list_categories, popular_tags
 from ._format import short_date
-from .rows import CategoryOption
+from .rows import CategoryOption, ToolRow
 
 PAGE_SIZE = 30
 FILTER_KEYS = ("q", "category", "tag", "pricing", "open_source", "new", "activity", "sort")
@@ -41,20 +41,15 @@ def tools_href(params: dict[str, str]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ToolListRow:
-    """A tool in the directory list; `mentions` is a number so the page can hide a zero."""
+class ToolListRow(ToolRow):
+    """A tool in the directory list: the one tool row with the directory's facts; `mentions` is a number so
+    the page can hide a zero."""
 
-    slug: str
-    href: str
-    name: str
-    tagline: str
-    category: str
-    pricing: str
-    open_source: str  # the label ("open source") or empty
-    added: str
-    added_iso: str
-    mentions: int
-    tags: str  # the first four, joined for display
+    open_source: str = ""  # the label ("open source") or empty
+    added: str = ""
+    added_iso: str = ""
+    mentions: int = 0
+    tags: str = ""  # the first four, joined for display
 
 
 @dataclass(frozen=True, slots=True)
