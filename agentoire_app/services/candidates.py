@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from ..catalog.records import domain_of, one_line
 from ..models import Article, ArticleTool, CandidateEvidence, Category, Tool, ToolCandidate, to_stored, utcnow
 from ..models.live import CandidateStatus
-from .moderation import ModerationError, free_tool_slug
+from .moderation import ModerationError, decide, free_tool_slug
 
 FOUND_IN_THE_NEWS = "found in the news"  # Tool.source of an approved candidate
 STATUSES = ("pending", "approved", "rejected", "merged")
@@ -90,18 +90,14 @@ def approve_candidate(candidate_id: int, *, session: Session, now: datetime | No
     session.flush()
     assert tool.id is not None
     _link_evidence(row, tool.id, session=session)
-    row.status, row.decided_at, row.tool_id = "approved", now, tool.id
-    session.add(row)
-    session.commit()
+    decide(row, "approved", now, session=session, tool_id=tool.id)
     return tool
 
 
 def reject_candidate(candidate_id: int, *, session: Session, now: datetime | None = None) -> ToolCandidate:
     """Remember the refusal: the key stays, so the same find is never proposed again."""
     row = _pending(candidate_id, session=session)
-    row.status, row.decided_at = "rejected", to_stored(now or utcnow())
-    session.add(row)
-    session.commit()
+    decide(row, "rejected", to_stored(now or utcnow()), session=session)
     return row
 
 
@@ -112,9 +108,7 @@ def merge_candidate(candidate_id: int, tool_slug: str, *, session: Session, now:
     if tool is None or tool.id is None:
         raise ModerationError(f"no tool with slug {tool_slug.strip()!r} to merge into")
     _link_evidence(row, tool.id, session=session)
-    row.status, row.decided_at, row.tool_id = "merged", to_stored(now or utcnow()), tool.id
-    session.add(row)
-    session.commit()
+    decide(row, "merged", to_stored(now or utcnow()), session=session, tool_id=tool.id)
     return tool
 
 

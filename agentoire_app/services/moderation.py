@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+from typing import overload
 
 from sqlmodel import Session, col, select
 
 from ..catalog.records import domain_of
-from ..models import Category, Submission, Tool, utcnow
+from ..models import Category, Submission, Tool, ToolCandidate, utcnow
+from ..models.live import CandidateStatus
 from ..models.slugs import slugify, unique_slug
+from ..models.tools import SubmissionStatus
 from ..settings import admin_token_problem
 from .clients import clear_attempts, count_attempts, record_attempt
 
@@ -33,6 +36,24 @@ def list_submissions(*, session: Session, status: str = "pending", limit: int = 
 
 class ModerationError(ValueError):
     """A decision that cannot be made: unknown submission or one already decided."""
+
+
+@overload
+def decide(row: Submission, status: SubmissionStatus, at: datetime, *, session: Session,
+           tool_id: int | None = None) -> None: ...
+@overload
+def decide(row: ToolCandidate, status: CandidateStatus, at: datetime, *, session: Session,
+           tool_id: int | None = None) -> None: ...
+def decide(row: Submission | ToolCandidate, status: CandidateStatus, at: datetime, *, session: Session,
+           tool_id: int | None = None) -> None:
+    """Close a pending submission or candidate: its status, when, and the tool it became or joined, committed
+    together with whatever the caller added (the new tool, its evidence), so a decision is never half made."""
+    row.status = status  # the overloads pair each row with its own statuses
+    row.decided_at = at
+    if tool_id is not None:
+        row.tool_id = tool_id
+    session.add(row)
+    session.commit()
 
 
 def _pending(submission_id: int, *, session: Session) -> Submission:
@@ -62,17 +83,13 @@ def approve_submission(submission_id: int, *, session: Session, now: datetime | 
                 open_source=bool(row.repository), added_at=now, updated_at=now, checked_at=now)
     session.add(tool)
     session.flush()
-    row.status, row.decided_at, row.tool_id = "approved", now, tool.id
-    session.add(row)
-    session.commit()
+    decide(row, "approved", now, session=session, tool_id=tool.id)
     return tool
 
 
 def reject_submission(submission_id: int, *, session: Session, now: datetime | None = None) -> Submission:
     row = _pending(submission_id, session=session)
-    row.status, row.decided_at = "rejected", now or utcnow()
-    session.add(row)
-    session.commit()
+    decide(row, "rejected", now or utcnow(), session=session)
     return row
 
 
