@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from fake_llm import FakeLlm, Reply, notes_json, running_fake
 from sqlmodel import Session, col, select
 
 from agentoire_app.db import get_engine, session_scope, upgrade_schema
@@ -24,7 +25,6 @@ from agentoire_app.models import Article, ArticleTool, Category, Source, Tool
 from agentoire_app.notes.compose import story_facts_html
 from agentoire_app.notes.llm import LlmClient
 from agentoire_app.settings import Settings, get_settings
-from tests.fake_llm import FakeLlm, Reply, notes_json, running_fake
 
 MODEL = "fake-1"
 BODY = ("<p>Acme released Orca 2.1, a 70B parameters model with a 128K context window, under the Apache 2.0 "

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 
 import feedparser
 import pytest
+from fake_llm import FakeLlm, Reply, running_fake
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
+from test_notes_model import BODY, GOOD, MODEL, seed
 
 from agentoire_app.api import build_api
 from agentoire_app.cli.main import main
 from agentoire_app.db import get_engine
 from agentoire_app.models import Article
-from tests.fake_llm import FakeLlm, Reply, running_fake
-from tests.test_notes_model import BODY, GOOD, MODEL, seed
 
 
 @pytest.fixture

@@ -14,13 +14,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from fake_llm import FakeLlm, Reply, completion_bytes, notes_json, running_fake, sse_events
+from test_notes_model import BODY, GOOD, MODEL, run, seed, settings_for, stored
 
 from agentoire_app.db import upgrade_schema
 from agentoire_app.desk.notes_queue import notes_key, run_model_round
 from agentoire_app.notes.llm import LlmClient
 from agentoire_app.notes.llm_wire import MAX_REPLY_BYTES
-from tests.fake_llm import FakeLlm, Reply, completion_bytes, notes_json, running_fake, sse_events
-from tests.test_notes_model import BODY, GOOD, MODEL, run, seed, settings_for, stored
 
 MODEL_ORIGIN = f"model:{MODEL}"
 GOOD_DATA = json.loads(GOOD)
