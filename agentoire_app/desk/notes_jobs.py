@@ -114,23 +114,26 @@ def note_fresh_articles(db_url: str | None, *, since: datetime) -> int:
     Cheap on purpose, since the refresh awaits it: no text work, one query per batch of articles for their
     tools, a few per distinct tool for alternatives (cached), and batched writes.
     """
+    written = 0
     with session_scope(db_url) as session:
-        rows = session.execute(
-            sa.select(col(Article.id), col(Article.notes_html), col(Article.notes_origin), col(Article.notes_key),
-                      col(Article.content_hash))
-            .where(col(Article.fetched_at) >= since)
-        ).all()
-        fresh = [(i, html) for i, html, origin, key, digest in rows
-                 if i is not None and not _is_current_model_notes(origin, key, digest)]
+        ids = [i for i in session.exec(select(Article.id).where(col(Article.fetched_at) >= since)
+                                       .order_by(col(Article.id))).all() if i is not None]
         view = CatalogView(session)
-        updates: list[dict[str, object]] = []
-        for start in range(0, len(fresh), BATCH):
-            chunk = fresh[start:start + BATCH]
-            tools = view.tools_by_article([i for i, _ in chunk])
-            updates += [{"article_id": i, "notes_html": join_sections(tools_section(tools.get(i, [])), facts_part(html)),
-                         "notes_origin": FACTS_ORIGIN, "notes_key": ""} for i, html in chunk]
-        _write(session, updates)
-    return len(updates)
+        # A batch at a time, written as it goes: a 20,000-entry refresh never holds every note at once.
+        for start in range(0, len(ids), BATCH):
+            rows = session.execute(
+                sa.select(col(Article.id), col(Article.notes_html), col(Article.notes_origin),
+                          col(Article.notes_key), col(Article.content_hash))
+                .where(col(Article.id).in_(ids[start:start + BATCH]))
+            ).all()
+            fresh = [(i, html) for i, html, origin, key, digest in rows
+                     if i is not None and not _is_current_model_notes(origin, key, digest)]
+            tools = view.tools_by_article([i for i, _ in fresh])
+            _write(session, [{"article_id": i,
+                              "notes_html": join_sections(tools_section(tools.get(i, [])), facts_part(html)),
+                              "notes_origin": FACTS_ORIGIN, "notes_key": ""} for i, html in fresh])
+            written += len(fresh)
+    return written
 
 
 def _write(session: Session, rows: list[dict[str, object]]) -> None:

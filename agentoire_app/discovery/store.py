@@ -94,11 +94,22 @@ def record_candidates(articles: Iterable[Article], *, session: Session, now: dat
     return created
 
 
+SCAN_BATCH = 500  # articles held at once: a 20,000-entry refresh must not load every body together
+
+
 def discover_in_articles_since(since: datetime, *, session: Session, now: datetime | None = None) -> int:
-    """Record candidates from the articles fetched at or after `since` (what one refresh stored)."""
-    articles = session.exec(select(Article).where(col(Article.fetched_at) >= to_stored(since))
-                            .order_by(col(Article.id))).all()
-    return record_candidates(articles, session=session, now=now)
+    """Record candidates from the articles fetched at or after `since` (what one refresh stored), a batch
+    of articles at a time so that memory stays flat however much one refresh stored."""
+    ids = [i for i in session.exec(select(Article.id).where(col(Article.fetched_at) >= to_stored(since))
+                                   .order_by(col(Article.id))).all() if i is not None]
+    known = listed_keys(session=session)
+    created = 0
+    for start in range(0, len(ids), SCAN_BATCH):
+        batch = session.exec(select(Article).where(col(Article.id).in_(ids[start:start + SCAN_BATCH]))
+                             .order_by(col(Article.id))).all()
+        created += record_candidates(batch, session=session, now=now, known=known)
+        session.expunge_all()
+    return created
 
 
 def discover_candidates(db_url: str | None, since: datetime) -> int:
