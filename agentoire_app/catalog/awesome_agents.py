@@ -21,8 +21,8 @@ from .records import (
     clean_name,
     github_repository,
     list_field,
+    listed_record,
     normalize_url,
-    one_line,
     text_field,
 )
 from .sources import AWESOME_AI_AGENTS
@@ -80,16 +80,6 @@ def _record(entry: Any, source: str) -> ToolRecord:
     categories = [as_text(c, "a category") for c in list_field(entry, "categories")]
     category = categories_category(categories, AWESOME_AGENTS_CATEGORIES, f"{name} {description}", "assistants")
     open_source = bool(entry.get("project_is_open_source")) or bool(repository)
-    return ToolRecord(
-        name=name,
-        slug=slugify(name),
-        homepage=homepage,
-        repository=repository,
-        category=category,
-        tagline=one_line(description, 120),
-        description=description,
-        tags=[t for t in (slugify(c) for c in categories[:3]) if t],
-        pricing="open-source" if open_source else "unknown",
-        open_source=open_source,
-        source=source,
-    )
+    return listed_record(name=name, homepage=homepage, repository=repository, category=category,
+                         description=description, tags=[t for t in (slugify(c) for c in categories[:3]) if t],
+                         open_source=open_source, source=source)

@@ -27,8 +27,8 @@ from .records import (
     github_homepage,
     github_repository,
     has_scheme,
+    listed_record,
     normalize_url,
-    one_line,
     repository_key,
 )
 from .sources import AWESOME_GENERATIVE_AI, AWESOME_LLMOPS
@@ -278,17 +278,6 @@ def _record(row: _Row, stack: list[tuple[int, str]], profile: ListProfile, numbe
     description = _plain(description_md).strip(" -–—")
     path = [title for _, title in stack]
     category = heading_category(path, profile.headings, f"{name} {description}", profile.default)
-    return ToolRecord(
-        name=name,
-        slug=slugify(name),
-        homepage=url,
-        repository=repository,
-        category=category,
-        tagline=one_line(description, 120),
-        description=description,
-        tags=[t for t in (slugify(path[-1]),) if t] if path else [],
-        pricing="open-source" if open_source else "unknown",
-        open_source=open_source,
-        source=profile.source,
-        line=number,
-    )
+    return listed_record(name=name, homepage=url, repository=repository, category=category, description=description,
+                         tags=[t for t in (slugify(path[-1]),) if t] if path else [], open_source=open_source,
+                         source=profile.source, line=number)

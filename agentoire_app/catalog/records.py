@@ -53,6 +53,16 @@ class ToolRecord:
     claims_slug: bool = False
 
 
+def listed_record(*, name: str, homepage: str, repository: str, category: str, description: str,
+                  tags: list[str], open_source: bool, source: str, line: int = 0) -> ToolRecord:
+    """A tool as a third-party list describes it: the slug from its name, the tagline from the first
+    sentence of its description, and a price known only when the list says it is open source."""
+    return ToolRecord(name=name, slug=slugify(name), homepage=homepage, repository=repository, category=category,
+                      tagline=one_line(description, 120), description=description, tags=tags,
+                      pricing="open-source" if open_source else "unknown", open_source=open_source,
+                      source=source, line=line)
+
+
 @dataclass(slots=True)
 class ParsedCatalog:
     """A parsed file: its records, the problems met on the way and which source it is."""
