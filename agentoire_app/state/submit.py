@@ -11,7 +11,8 @@ from functools import partial
 import reflex as rx
 from sqlmodel import Session
 
-from ..concurrency import in_session
+from .. import pulse
+from ..concurrency import in_session, in_thread
 from ..services.candidates import (
     CandidateView,
     approve_candidate,
@@ -111,6 +112,11 @@ def _decide_found_in_db(candidate_id: int, decision: str, into: str, session: Se
     return f"Rejected: {row.name} will not be proposed again."
 
 
+async def _announce_tools() -> None:
+    """A listed tool was added or merged (committed): every open page's tool count learns of it."""
+    await in_thread(partial(pulse.announce, "tools", redis_url=get_settings().redis_url))
+
+
 def found_row(view: CandidateView) -> dict[str, str]:
     """A candidate as the moderation page shows it: what, where, how often, and the first evidence."""
     c = view.candidate
@@ -176,6 +182,8 @@ class ModerateState(rx.State):
             return
         try:
             self.message = await in_session(partial(_decide_in_db, int(submission_id), approve))
+            if approve:
+                await _announce_tools()
         except (ModerationError, ValueError) as exc:
             self.message = str(exc)
         await self._refresh()
@@ -194,6 +202,8 @@ class ModerateState(rx.State):
             return
         try:
             self.message = await in_session(partial(_decide_found_in_db, int(candidate_id), decision, into))
+            if decision != "reject":
+                await _announce_tools()
         except (ModerationError, ValueError) as exc:
             self.message = str(exc)
         await self._refresh()
