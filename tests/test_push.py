@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +71,8 @@ async def listening(app: _App) -> AsyncIterator[None]:
 
 
 async def _pushes_within(app: _App, seconds: float = WITHIN_SECONDS) -> list[tuple[str, Any]]:
-    try:
+    with suppress(TimeoutError):
         await asyncio.wait_for(app.event_namespace.arrived.wait(), seconds)
-    except TimeoutError:
-        pass
     return app.event_namespace.sent
 
 
