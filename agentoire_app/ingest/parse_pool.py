@@ -8,7 +8,9 @@ start it, or a worker dying, falls back to threads.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -46,8 +48,19 @@ class _WorkerCatalog:
     catalog = ToolCatalog.empty()
 
     @classmethod
-    def initialize(cls, catalog: ToolCatalog) -> None:
-        cls.catalog = catalog
+    def initialize(cls, catalog_pickle: bytes) -> None:
+        """Load the catalog with the collector paused, then freeze it out of every later collection.
+
+        Unpickling a hundred thousand names triggers a full collection every few thousand objects, each
+        walking all that was loaded before: 2 s per worker at 100,000 tools, 0.2 s with the collector
+        paused. Frozen, the catalog is no longer walked by the collections that parsing itself triggers.
+        """
+        gc.disable()
+        try:
+            cls.catalog = pickle.loads(catalog_pickle)  # our own pickle, made by the parent just now
+        finally:
+            gc.enable()
+        gc.freeze()
 
     @classmethod
     def parse_and_prepare(cls, content: bytes, url: str, headers: dict[str, str], now: datetime) -> ParseOutcome:
@@ -67,7 +80,8 @@ class Parsers:
         if self._pool is None and not self._broken:
             try:
                 self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=get_context("spawn"),
-                                                 initializer=_WorkerCatalog.initialize, initargs=(self.catalog,))
+                                                 initializer=_WorkerCatalog.initialize,
+                                                 initargs=(pickle.dumps(self.catalog),))
             except (OSError, ValueError, RuntimeError):
                 log.warning("parse workers unavailable; parsing in threads", exc_info=True)
                 self._broken = True
