@@ -17,8 +17,10 @@ Names that are also ordinary words need care. The rule, applied per name:
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 _TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F](?:[0-9A-Za-z\u00C0-\u024F.+#·_-]*[0-9A-Za-z\u00C0-\u024F+#])?")
@@ -57,6 +59,20 @@ editors tool tools sdk api apis cli framework frameworks library libraries plugi
 extensions startup platform open-source github repo release released launches launched version vs
 coding code copilot gpt openai anthropic google microsoft meta mistral nvidia hugging huggingface
 """)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """For building or loading a whole catalog: a hundred thousand small objects made at once trigger a full
+    garbage collection every few thousand, each walking all made before (superlinear: 2 s to load 100,000
+    names against 0.2 s with the collector paused). Nothing made here is garbage, so pausing loses nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def tokenize(text: str) -> list[str]:
