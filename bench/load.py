@@ -27,6 +27,7 @@ import asyncio
 import os
 import random
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -282,8 +283,12 @@ def main() -> int:
             try:
                 rows = asyncio.run(scenario(args, base, db_url, proc.pid))
             finally:
-                os.killpg(proc.pid, 15)
-                proc.wait(timeout=30)
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # a worker that does not stop: the figures still count
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=30)
                 get_engine(db_url).dispose()
                 if admin is not None:
                     with admin.connect() as conn:
