@@ -1,5 +1,5 @@
 """The app: theme, head scripts, the ⌘K palette (an app wrap, on every page), pages from the registry, the
-API and the background refresh."""
+API, the background refresh and the listener that pushes to open pages."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from .api.routes import build_api
 from .components.palette import palette_wrap
 from .desk.loop import refresh_loop
 from .pages import add_pages
+from .state.push import push_to_open_pages
 
 app = rx.App(
     stylesheets=["/agentoire.css"],
@@ -24,3 +25,4 @@ app = rx.App(
 add_pages(app)
 
 app.register_lifespan_task(refresh_loop)
+app.register_lifespan_task(push_to_open_pages)

@@ -46,8 +46,11 @@
   $$("title[data-ag-head]").forEach((el) => el.remove());
 
   // ---------------------------------------------------------------- status bar (counts while visible)
+  // The server pushes a refresh when stories land or a tool is approved (the status bar then says
+  // data-updates="push"); the poll is only the fallback for a worker that cannot push.
   const refreshStatus = () => { if (document.visibilityState === "visible") trigger("status"); };
-  setInterval(refreshStatus, STATUS_EVERY_MS);
+  const pushed = () => !!$("[data-testid='status-bar'][data-updates='push']");
+  setInterval(() => { if (!pushed()) refreshStatus(); }, STATUS_EVERY_MS);
   document.addEventListener("visibilitychange", refreshStatus);
 
   // ---------------------------------------------------------------- the palette's active row

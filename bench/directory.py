@@ -1,7 +1,7 @@
 """The directory's queries at scale: 10,000 tools and 100,000 articles, on SQLite and on PostgreSQL.
 
-Usage: .venv/bin/python bench/directory.py [--postgres URL] [--tools 10000] [--articles 100000] [--requests 500]
-       [--snapshots 12]
+Usage: .venv/bin/python bench/directory.py [--postgres URL] [--scale 1] [--tools N] [--articles N] [--requests 500]
+       [--snapshots 12] [--skip-sqlite]
 
 For each database it builds a fresh, migrated database (through the same Alembic migrations as the app, so
 the FTS5 / tsvector triggers do the indexing during the load), fills it with synthetic tools, articles and
@@ -15,6 +15,7 @@ for all of those, PyPI for a third, Hugging Face for a tenth), then times p50 / 
   by the checks), on a random page, with its count;
 - search: `query_tools(q=…)` with a 3–6 letter prefix of a real word (results as you type), with its count;
 - tool page: `get_tool` + alternatives + news timeline + mention count (`tool_detail_public`);
+- each of the tool page's queries alone (where its time goes);
 - the same through HTTP: `GET /api/tools?…` in-process (Starlette's ASGI test client, no network).
 
 Goal: each p95 ≤ 20 ms. PostgreSQL: `--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test` (a
@@ -24,6 +25,7 @@ throwaway database is created beside it and dropped afterwards).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import sys
@@ -46,7 +48,15 @@ from agentoire_app.checks.latest import refresh_latest
 from agentoire_app.db import get_engine, normalize_url, upgrade_schema
 from agentoire_app.models import Tool
 from agentoire_app.services.directory import ToolQuery, query_tools
-from agentoire_app.services.tools import get_tool, tool_detail_public
+from agentoire_app.services.tools import (
+    alternatives,
+    get_tool,
+    mention_count,
+    tool_detail_public,
+    tool_news,
+)
+
+PART_MS: list[float] = []
 
 CATEGORIES = ["agents", "coding", "models", "images", "audio", "video", "writing", "search", "data",
               "devops", "research", "productivity", "design", "education", "health", "finance", "other"]
@@ -125,7 +135,8 @@ def populate(url: str, *, tools: int, articles: int, snapshots: int = 12, seed: 
         tool_ids = [r[0] for r in conn.execute(sa.text("SELECT id FROM tool"))]
         article_table = sa.Table("article", sa.MetaData(), autoload_with=conn)
         # Mentions follow a power law: a few tools are in the news a lot, most rarely.
-        weights = [1 / (i + 1) ** 0.8 for i in range(len(tool_ids))]
+        # Cumulative once: `choices(weights=…)` would sum 100,000 weights again for every article.
+        cum_weights = list(itertools.accumulate(1 / (i + 1) ** 0.8 for i in range(len(tool_ids))))
         batch = 10_000
         for start in range(0, articles, batch):
             chunk = [{
@@ -139,7 +150,7 @@ def populate(url: str, *, tools: int, articles: int, snapshots: int = 12, seed: 
         first_article = conn.execute(sa.text("SELECT min(id) FROM article")).scalar_one()
         links = set()
         for i in range(articles):
-            for tid in rng.choices(tool_ids, weights=weights, k=rng.randint(0, 3)):
+            for tid in rng.choices(tool_ids, cum_weights=cum_weights, k=rng.randint(0, 3)):
                 links.add((first_article + i, tid))
         conn.execute(sa.text("INSERT INTO articletool(article_id, tool_id) VALUES (:a, :t)"),
                      [{"a": a, "t": t} for a, t in links])
@@ -217,6 +228,17 @@ def run(url: str, label: str, *, requests: int) -> list[tuple[str, str, str]]:
             tool_detail_public(tool, session=session)
             session.expunge_all()
 
+        def part(fn: Callable[[Tool], object]) -> Callable[[], None]:
+            """One query of the tool page alone, to see where its time goes."""
+            def timed_part() -> None:
+                tool = get_tool(rng.choice(slugs), session=session)
+                assert tool is not None
+                t0 = time.perf_counter()
+                fn(tool)
+                PART_MS.append((time.perf_counter() - t0) * 1000)
+                session.expunge_all()
+            return timed_part
+
         rows = []
         floor = timed(pk, requests)
         rows.append((f"{label}: primary-key lookup (floor)", f"{floor[0]:.2f} / {floor[1]:.2f}", "floor"))
@@ -229,6 +251,15 @@ def run(url: str, label: str, *, requests: int) -> list[tuple[str, str, str]]:
             p50, p95 = timed(fn, requests)
             rows.append((f"{label}: {what}", f"{p50:.2f} / {p95:.2f}",
                          f"goal ≤ 20 ms p95; {p95 / floor[1]:.0f}× floor"))
+        for what, fn in (("get_tool (by slug)", lambda t: get_tool(t.slug, session=session)),
+                         ("mention_count", lambda t: mention_count(t.id or 0, session=session)),
+                         ("alternatives", lambda t: alternatives(t, session=session)),
+                         ("tool_news", lambda t: tool_news(t.id or 0, session=session))):
+            PART_MS.clear()
+            timed(part(fn), requests)
+            ms = PART_MS[10:]
+            rows.append((f"{label}:   tool page part: {what}",
+                         f"{percentile(ms, 50):.2f} / {percentile(ms, 95):.2f}", ""))
     from starlette.testclient import TestClient
 
     from agentoire_app.api import build_api
@@ -253,21 +284,26 @@ def main() -> int:
     warnings.filterwarnings("ignore")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("AGENTOIRE_TEST_POSTGRES_URL", ""))
-    parser.add_argument("--tools", type=int, default=10_000)
-    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--tools", type=int, default=None, help="default 10,000 × scale")
+    parser.add_argument("--articles", type=int, default=None, help="default 100,000 × scale")
+    parser.add_argument("--scale", type=int, default=1, help="multiply the default sizes (10: how cost grows)")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--snapshots", type=int, default=12, help="reads per (tool, source) in the check history")
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
+    args.tools = args.tools if args.tools is not None else 10_000 * args.scale
+    args.articles = args.articles if args.articles is not None else 100_000 * args.scale
     rows: list[tuple[str, str, str]] = [("query", "p50 / p95 ms", "goal / floor")]
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        upgrade_schema(url)
-        t0 = time.monotonic()
-        populate(url, tools=args.tools, articles=args.articles, snapshots=args.snapshots)
-        print(f"sqlite: loaded {args.tools} tools, {args.articles} articles in {time.monotonic() - t0:.0f} s",
-              flush=True)
-        rows += run(url, "sqlite", requests=args.requests)
-        get_engine(url).dispose()
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            upgrade_schema(url)
+            t0 = time.monotonic()
+            populate(url, tools=args.tools, articles=args.articles, snapshots=args.snapshots)
+            print(f"sqlite: loaded {args.tools} tools, {args.articles} articles in {time.monotonic() - t0:.0f} s",
+                  flush=True)
+            rows += run(url, "sqlite", requests=args.requests)
+            get_engine(url).dispose()
     if args.postgres:
         base = normalize_url(args.postgres)
         name = f"agentoire_bench_{uuid.uuid4().hex[:8]}"

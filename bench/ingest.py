@@ -12,12 +12,18 @@ entries per second, peak memory of this process (goal ≤ 300 MB), the same firs
 in the same round on its own fresh database (goal: stories on ≤ 1.2× off), and our whole per-entry pipeline
 (parse + clean + summary + category + mentions + identity) against `feedparser.parse` alone on the same
 bytes (goal ≤ 1.5×).
+
+`--scale K` adds K × 10,000 synthetic tool names to the catalog the pipeline matches against (the shipped
+catalog alone otherwise) and reports what grows with it: building the matcher (once per refresh when the
+tool table changed), the pickled catalog each parse worker loads, and finding mentions in a story (which
+should not grow). `--catalog-only` skips the refreshes and prints those figures alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import multiprocessing
 import os
 import random
@@ -159,7 +165,63 @@ async def timed_refresh(url: str, *, stories: bool = True) -> tuple[float, objec
     return time.perf_counter() - started, report
 
 
-def pipeline_ratio(entries: int, samples: int = 30) -> tuple[float, float, float, float]:
+def synthetic_catalog(base: object, extra: int) -> object:
+    """The shipped catalog plus `extra` made-up tool names shaped like bench/directory.py's."""
+    from directory import _word
+
+    from agentoire_app.ingest.mentions import ToolMatcher
+    from agentoire_app.ingest.prepare import ToolCatalog, ToolRef
+
+    assert isinstance(base, ToolCatalog)
+    rng = random.Random(7)
+    tools = dict(base.tools)
+    start = max(tools, default=0) + 1
+    for i in range(extra):
+        name = f"{_word(rng).title()} {i}" if i % 3 else f"{_word(rng).title()}{i}"
+        tools[start + i] = ToolRef(f"bench-{i}", name, "Agents")
+    return ToolCatalog(ToolMatcher((tid, ref.name) for tid, ref in tools.items()), tools)
+
+
+def catalog_figures(catalog: object) -> list[tuple[str, str, str]]:
+    """What grows with the catalog: build, the pickle a parse worker loads, and one story's mentions."""
+    import pickle
+
+    from agentoire_app.ingest.mentions import ToolMatcher, collector_paused
+    from agentoire_app.ingest.parse_pool import _WorkerCatalog
+    from agentoire_app.ingest.prepare import ToolCatalog
+
+    assert isinstance(catalog, ToolCatalog)
+    names = [(tid, ref.name) for tid, ref in catalog.tools.items()]
+    t0 = time.perf_counter()
+    ToolMatcher(names)
+    build_collected = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with collector_paused():  # as the refresh builds it
+        ToolMatcher(names)
+    build = time.perf_counter() - t0
+    data = pickle.dumps(catalog)
+    t0 = time.perf_counter()
+    pickle.loads(data)
+    load_collected = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    _WorkerCatalog.initialize(data)  # as a parse worker loads it: the collector paused, then frozen
+    load = time.perf_counter() - t0
+    gc.unfreeze()
+    rng = random.Random(3)
+    story = " ".join(rng.choice([*WORDS, *TOOLS_IN_TEXT]) for _ in range(800))
+    t0 = time.perf_counter()
+    for _ in range(200):
+        catalog.matcher.find(story)
+    find = (time.perf_counter() - t0) / 200
+    n = len(catalog.tools)
+    return [(f"catalog of {n} tools: matcher build", f"{build * 1000:.0f} ms",
+             f"{build_collected * 1000:.0f} ms collector on; once per changed tool table"),
+            (f"catalog of {n} tools: pickle loaded by each parse worker",
+             f"{len(data) / 1e6:.1f} MB, {load * 1000:.0f} ms", f"{load_collected * 1000:.0f} ms collector on"),
+            (f"catalog of {n} tools: mentions in an 800-word story", f"{find * 1e6:.0f} µs", "flat in the catalog")]
+
+
+def pipeline_ratio(entries: int, samples: int = 30, extra_tools: int = 0) -> tuple[float, float, float, float]:
     """Median seconds per feed: feedparser.parse alone (its defaults), our pipeline, their ratio, and
     feedparser.parse without its own sanitizer (what our parse step calls before nh3 takes over)."""
     import feedparser
@@ -172,6 +234,8 @@ def pipeline_ratio(entries: int, samples: int = 30) -> tuple[float, float, float
         catalog = load_tool_catalog()
     except Exception:
         catalog = ToolCatalog.empty()
+    if extra_tools:
+        catalog = synthetic_catalog(catalog, extra_tools)  # type: ignore[assignment]
     feeds = [make_feed(i, entries) for i in range(samples)]
     feeds += [(ROOT / "tests/fixtures/feeds" / n).read_bytes() for n in ("mf_dustri_large.atom", "mf_golem_iso8859-1.xml",
                                                                           "mf_github_commits.atom")]
@@ -204,8 +268,13 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--db-url", default=None)
+    parser.add_argument("--scale", type=int, default=0, help="add SCALE × 10,000 synthetic tools to the catalog")
+    parser.add_argument("--catalog-only", action="store_true", help="only the pipeline and catalog figures")
     args = parser.parse_args()
     os.environ.setdefault("AGENTOIRE_REFRESH_SECONDS", "900")
+    if args.catalog_only:
+        catalog_report(args)
+        return
 
     from _common import free_port
 
@@ -267,6 +336,21 @@ def main() -> None:
         ("pipeline / feedparser.parse", f"{ratio:.2f}×", "≤ 1.5×"),
         ("(feedparser.parse without its sanitizer)", f"{fp_bare * 1000:.2f} ms", ""),
     ])
+
+
+def catalog_report(args: argparse.Namespace) -> None:
+    """The per-entry pipeline against feedparser and the catalog's costs, at today's catalog and at scale."""
+    from _common import report as table
+
+    from agentoire_app.ingest.prepare import ToolCatalog
+
+    rows = [("what", "figure", "goal")]
+    for extra in sorted({0, args.scale * 10_000}):
+        _fp, _ours, ratio, _bare = pipeline_ratio(args.entries, extra_tools=extra)
+        rows.append((f"pipeline / feedparser.parse (+{extra} synthetic tools)", f"{ratio:.2f}×", "≤ 1.5×"))
+        rows += catalog_figures(synthetic_catalog(ToolCatalog.empty(), max(extra, 10_000)))
+    table(rows)
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The UI's figures, in Debian's Chromium, against `agentoire serve` (as `make run` starts it).
 
-Usage: .venv/bin/python bench/ui.py [--tools 10000] [--articles 50000] [--keystrokes 200] [--loads 10]
+Usage: .venv/bin/python bench/ui.py [--scale 1] [--tools N] [--articles N] [--keystrokes 200] [--loads 10]
 
 1. Seeds a fresh SQLite database with N tools and M articles (plus the shipped catalog, which `serve`
    loads itself) and starts `agentoire serve` on a free port.
@@ -161,11 +161,14 @@ def keystroke_queries(n: int) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tools", type=int, default=10_000)
-    parser.add_argument("--articles", type=int, default=50_000)
+    parser.add_argument("--tools", type=int, default=None, help="default 10,000 × scale")
+    parser.add_argument("--articles", type=int, default=None, help="default 50,000 × scale")
+    parser.add_argument("--scale", type=int, default=1, help="multiply the default sizes (10: how cost grows)")
     parser.add_argument("--keystrokes", type=int, default=200)
     parser.add_argument("--loads", type=int, default=10)
     args = parser.parse_args()
+    args.tools = args.tools if args.tools is not None else 10_000 * args.scale
+    args.articles = args.articles if args.articles is not None else 50_000 * args.scale
 
     from playwright.sync_api import sync_playwright
 

@@ -18,12 +18,7 @@ from reflex.event import EventType
 from ..keymap import KEYMAP, keymap_json
 from ..state.help import HelpState
 from ..state.palette import PaletteState
-from ..state.status import StatusState
-
-# The reader's local midnight, so "added today" counts from the reader's day, not the server's.
-LOCAL_MIDNIGHT_JS = "(() => { const d = new Date(); d.setHours(0, 0, 0, 0); return d.toISOString(); })()"
-
-refresh_status = rx.call_script(LOCAL_MIDNIGHT_JS, callback=StatusState.refresh)
+from ..state.status import refresh_status
 
 # A Radix dialog gives the focus back to its Dialog.Trigger; ours are opened by keys and hidden triggers,
 # so the script (which saw where the focus was) gives it back to what had it before the dialog opened.

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex_base.vars.base import Var, VarData
-from reflex_components_core.core.banner import connection_errors_count, has_connection_errors
+from reflex.components.core.banner import connection_errors_count, has_connection_errors
+from reflex.vars import Var, VarData
 
 from ..state.palette import PaletteState
-from ..state.status import StatusState
-from .bridge import refresh_status
+from ..state.status import StatusState, refresh_status
 
 # Offline after this many failed reconnection attempts in a row (Reflex keeps the last ten errors).
 OFFLINE_AFTER_ERRORS = 10
@@ -85,5 +84,7 @@ def status_bar() -> rx.Component:
         # Counts on every page mount, and again once the socket is back (a restarted server has fresh state).
         rx.cond(has_connection_errors, rx.fragment(), rx.el.span(on_mount=refresh_status, hidden=True)),
         data_testid="status-bar",
+        # "push" once the worker's listener pushes signals; the page script polls only while this says "poll".
+        data_updates=rx.cond(StatusState.push_live, "push", "poll"),
         class_name="ag-status",
     )

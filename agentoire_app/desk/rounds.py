@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from .. import pulse
+from ..concurrency import in_thread
 from ..discovery.store import discover_candidates
 from ..ingest.refresh import AfterStore, RefreshReport, refresh_sources
+from ..settings import get_settings
 from ..stories.place import place_new_articles
 from .notes_jobs import note_fresh_articles
 from .notes_queue import start_model_round_if_configured
@@ -44,11 +48,16 @@ def after_store_steps(*, stories: bool = True, candidates: bool = True) -> list[
 async def news_round(*, stories: bool = True, candidates: bool = True, **refresh: Any) -> RefreshReport:
     """`refresh_sources` with the desk's steps after its stores; the keyword arguments go to the refresh.
 
-    The process that refreshed (and only it: the others were refused the lease) then starts the model's
-    notes in the background when a model is configured; the round never waits for the model.
+    A round that stored something then announces it (`pulse.announce`: Redis pub/sub when `REDIS_URL` is
+    set, so a cron `agentoire refresh --once` reaches the app's pages too). The process that refreshed (and
+    only it: the others were refused the lease) then starts the model's notes in the background when a model
+    is configured; the round never waits for the model.
     """
     report = await refresh_sources(after_store=after_store_steps(stories=stories, candidates=candidates),
                                    **refresh)
     if not report.skipped:
+        if report.new or report.updated:
+            # After the round's commits: every open page, in every worker, learns of it from one signal.
+            await in_thread(partial(pulse.announce, "news", redis_url=get_settings().redis_url))
         start_model_round_if_configured(refresh.get("db_url"))
     return report

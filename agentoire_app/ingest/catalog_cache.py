@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from ..db import session_scope
 from ..models import Category, Tool
 from ..settings import get_settings
-from .mentions import ToolMatcher
+from .mentions import ToolMatcher, collector_paused
 from .prepare import ToolCatalog, ToolRef
 
 
@@ -35,8 +35,9 @@ class CatalogCache:
                 return cached[1]
             names = {c.slug: c.name for c in session.exec(select(Category)).all()}
             rows = session.exec(select(Tool.id, Tool.slug, Tool.name, Tool.category)).all()
-        tools = {tid: ToolRef(slug, name, names.get(cat, "")) for tid, slug, name, cat in rows if tid is not None}
-        catalog = ToolCatalog(ToolMatcher((tid, ref.name) for tid, ref in tools.items()), tools)
+        with collector_paused():
+            tools = {tid: ToolRef(slug, name, names.get(cat, "")) for tid, slug, name, cat in rows if tid is not None}
+            catalog = ToolCatalog(ToolMatcher((tid, ref.name) for tid, ref in tools.items()), tools)
         self._catalogs[key] = (stamp, catalog)
         return catalog
 

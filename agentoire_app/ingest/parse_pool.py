@@ -8,13 +8,16 @@ start it, or a worker dying, falls back to threads.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from multiprocessing import get_context
 
 from .fetch import FetchResult
+from .mentions import collector_paused
 from .parse import NotAFeed, ParsedFeed, parse_feed
 from .prepare import PreparedFeed, ToolCatalog, prepare_feed
 
@@ -46,8 +49,12 @@ class _WorkerCatalog:
     catalog = ToolCatalog.empty()
 
     @classmethod
-    def initialize(cls, catalog: ToolCatalog) -> None:
-        cls.catalog = catalog
+    def initialize(cls, catalog_pickle: bytes) -> None:
+        """Load the catalog with the collector paused (see `collector_paused`), then freeze it out of every
+        later collection: the collections that parsing triggers no longer walk it."""
+        with collector_paused():
+            cls.catalog = pickle.loads(catalog_pickle)  # our own pickle, made by the parent just now
+        gc.freeze()
 
     @classmethod
     def parse_and_prepare(cls, content: bytes, url: str, headers: dict[str, str], now: datetime) -> ParseOutcome:
@@ -67,7 +74,8 @@ class Parsers:
         if self._pool is None and not self._broken:
             try:
                 self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=get_context("spawn"),
-                                                 initializer=_WorkerCatalog.initialize, initargs=(self.catalog,))
+                                                 initializer=_WorkerCatalog.initialize,
+                                                 initargs=(pickle.dumps(self.catalog),))
             except (OSError, ValueError, RuntimeError):
                 log.warning("parse workers unavailable; parsing in threads", exc_info=True)
                 self._broken = True

@@ -111,18 +111,22 @@ def list_sources(*, session: Session) -> Sequence[Source]:
 
 
 def article_neighbours(article: Article, *, session: Session) -> tuple[str | None, str | None]:
-    """Slugs of the previous (older) and next (newer) stories in the news list's order."""
+    """Slugs of the previous (older) and next (newer) stories in the news list's order.
+
+    A row-value comparison, `(published_at, id) < (…, …)`, so both databases walk the (published_at, id)
+    index from the article and stop at the first row: the spelled-out OR made SQLite gather every older
+    article and sort them, a cost that grew with the archive (the article page's cold load with it).
+    """
+    key = sa.tuple_(col(Article.published_at), col(Article.id))
+    here = sa.tuple_(sa.literal(article.published_at, sa.inspect(Article).c.published_at.type),
+                     sa.literal(article.id))
     older = session.exec(
-        select(Article.slug).where(
-            (col(Article.published_at) < article.published_at)
-            | ((col(Article.published_at) == article.published_at) & (col(Article.id) < article.id))
-        ).order_by(col(Article.published_at).desc(), col(Article.id).desc()).limit(1)
+        select(Article.slug).where(key < here)
+        .order_by(col(Article.published_at).desc(), col(Article.id).desc()).limit(1)
     ).first()
     newer = session.exec(
-        select(Article.slug).where(
-            (col(Article.published_at) > article.published_at)
-            | ((col(Article.published_at) == article.published_at) & (col(Article.id) > article.id))
-        ).order_by(col(Article.published_at), col(Article.id)).limit(1)
+        select(Article.slug).where(key > here)
+        .order_by(col(Article.published_at), col(Article.id)).limit(1)
     ).first()
     return older, newer
 

@@ -78,47 +78,34 @@ def mention_count(tool_id: int, *, session: Session) -> int:
 def alternatives(tool: Tool, *, session: Session, limit: int = 6, pool: int = 200) -> list[tuple[Tool, int]]:
     """Other tools ranked by what they share with `tool`: 2 points for the category, 1 per shared tag.
 
-    A few small indexed queries instead of one big join: the `pool` best tag-sharers (from `tool_tag`), the
-    `pool` newest tools of the category, the tags those share and the sharers' categories, then scoring in
-    Python. Ties go to the
-    newer tool.
+    One statement: the `pool` best tag-sharers (grouping the (tag, tool_id) index alone, several times
+    cheaper than grouping a join with tool) and the `pool` newest tools of the category are the candidates;
+    each is scored and the best `limit` returned, ties to the newer tool. It was five queries scored in
+    Python: on PostgreSQL each round trip waits for the server's turn on a busy machine, and those waits,
+    not the queries, made most of the tool page's time.
     """
     tags = list(dict.fromkeys(t for t in (tool.tags or []) if isinstance(t, str)))[:20]
-    shared: dict[int, int] = {}
-    peers: dict[int, tuple[str, datetime]] = {}
+    same = (sa.select(col(Tool.id).label("id")).where(col(Tool.category) == tool.category, col(Tool.id) != tool.id)
+            .order_by(col(Tool.added_at).desc(), col(Tool.id).desc()).limit(pool).subquery())
+    candidates = sa.select(same.c.id)
+    score: sa.ColumnElement[int] = sa.case((col(Tool.category) == tool.category, 2), else_=0)
+    shared = None
     if tags:
-        # Grouping the (tag, tool_id) index alone is several times cheaper than grouping a join with tool.
-        rows = session.execute(
-            sa.select(tool_tag.c.tool_id, sa.func.count().label("n"))
-            .where(tool_tag.c.tag.in_(tags), tool_tag.c.tool_id != tool.id)
-            .group_by(tool_tag.c.tool_id).order_by(sa.desc("n"), tool_tag.c.tool_id.desc()).limit(pool)
-        ).all()
-        shared = {int(i): int(n) for i, n in rows}
-    same_category = {int(i): (c, a) for i, c, a in session.execute(
-        sa.select(col(Tool.id), col(Tool.category), col(Tool.added_at))
-        .where(col(Tool.category) == tool.category, col(Tool.id) != tool.id)
-        .order_by(col(Tool.added_at).desc(), col(Tool.id).desc()).limit(pool)
-    ).all()}
-    missing = [i for i in same_category if i not in shared]
-    if tags and missing:
-        shared.update({int(i): int(n) for i, n in session.execute(
-            sa.select(tool_tag.c.tool_id, sa.func.count())
-            .where(tool_tag.c.tool_id.in_(missing), tool_tag.c.tag.in_(tags)).group_by(tool_tag.c.tool_id)
-        ).all()})
-    others = [i for i in shared if i not in same_category]
-    if others:
-        peers = {int(i): (c, a) for i, c, a in session.execute(
-            sa.select(col(Tool.id), col(Tool.category), col(Tool.added_at)).where(col(Tool.id).in_(others))).all()}
-    peers.update(same_category)
-    scored = sorted(
-        ((2 * (category == tool.category) + shared.get(i, 0), added, i) for i, (category, added) in peers.items()),
-        reverse=True,
-    )
-    best = [(i, score) for score, _added, i in scored if score > 0][:limit]
-    if not best:
-        return []
-    found = {t.id: t for t in session.exec(select(Tool).where(col(Tool.id).in_([i for i, _ in best]))).all()}
-    return [(found[i], score) for i, score in best if i in found]
+        sharers = (sa.select(tool_tag.c.tool_id.label("id"))
+                   .where(tool_tag.c.tag.in_(tags), tool_tag.c.tool_id != tool.id).group_by(tool_tag.c.tool_id)
+                   .order_by(sa.func.count().desc(), tool_tag.c.tool_id.desc()).limit(pool).subquery())
+        candidates = sa.union(sa.select(sharers.c.id), candidates)  # type: ignore[assignment]
+    peers = candidates.cte("peers")
+    if tags:
+        shared = (sa.select(tool_tag.c.tool_id, sa.func.count().label("n"))
+                  .where(tool_tag.c.tool_id.in_(sa.select(peers.c.id)), tool_tag.c.tag.in_(tags))
+                  .group_by(tool_tag.c.tool_id).subquery())
+        score = score + sa.func.coalesce(shared.c.n, 0)
+    stmt = select(Tool, score).join(peers, peers.c.id == Tool.id)
+    if shared is not None:
+        stmt = stmt.outerjoin(shared, shared.c.tool_id == Tool.id)
+    stmt = stmt.where(score > 0).order_by(score.desc(), col(Tool.added_at).desc(), col(Tool.id).desc()).limit(limit)
+    return [(t, int(n)) for t, n in session.exec(stmt).all()]
 
 
 def tool_news(tool_id: int, *, session: Session, limit: int = 20) -> list[tuple[Article, Source]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from sqlmodel import Session
 
+from .. import pulse
 from ..concurrency import in_session
 from ..models import utcnow
 from ..services.news import list_articles
@@ -44,4 +45,7 @@ class HomeState(rx.State):
     async def refresh_live(self) -> None:
         """New stories landed: re-rank and reload the lists if the home page is the one being read."""
         if self.loaded and str(self.router.url.path).rstrip("/") in ("", "/"):
-            await self._load()
+            # One read per push for every tab of the worker: the home page is the same for every reader.
+            self.stories, self.papers, self.articles, self.tools = await pulse.shared_read(
+                "home", lambda: in_session(_read_home))
+            self.loaded = True

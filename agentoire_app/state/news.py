@@ -18,6 +18,7 @@ import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
 
+from .. import pulse
 from ..concurrency import in_session
 from ..ingest.categorize import CATEGORY_DESCRIPTIONS
 from ..models import Article, Source, utcnow
@@ -91,10 +92,10 @@ class NewsState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        await self._load()
+        await self._load(shared=False)
 
-    async def _load(self) -> None:
-        # Apart from the handler so `refresh_live` awaits it as a plain coroutine.
+    async def _load(self, *, shared: bool) -> None:
+        """Read the list the URL asks for; `shared` (a push's reload) reuses the worker's read of it."""
         params = self.router.url.query_parameters
         view = str(params.get("view", "") or "")
         self.view = view if view in VIEWS else "latest"
@@ -104,18 +105,20 @@ class NewsState(rx.State):
         self.page = page_or_first(params.get("page"))
         offset = (self.page - 1) * PAGE_SIZE
         if self.view == "top":
-            await self._load_top(offset)
+            await self._load_top(offset, shared=shared)
             return
         self.stories = []
-        self.articles, self.sources, more = await in_session(
-            partial(_read_news, self.q, self.category, self.page))
+        read = partial(in_session, partial(_read_news, self.q, self.category, self.page))
+        self.articles, self.sources, more = await (
+            pulse.shared_read(("news", self.q, self.category, self.page), read) if shared else read())
         self.prev_href = news_href(self.q, self.category, self.page - 1) if self.page > 1 else ""
         self.next_href = news_href(self.q, self.category, self.page + 1) if more else ""
         self.loaded = True
 
-    async def _load_top(self, offset: int) -> None:
-        top, _papers, total = await in_session(
-            lambda session: ranked_stories(session=session, now=utcnow(), limit=PAGE_SIZE, offset=offset))
+    async def _load_top(self, offset: int, *, shared: bool) -> None:
+        read = partial(in_session, lambda session: ranked_stories(session=session, now=utcnow(), limit=PAGE_SIZE,
+                                                                  offset=offset))
+        top, _papers, total = await (pulse.shared_read(("top", offset), read) if shared else read())
         self.stories = [story_card(v) for v in top]
         self.articles, self.sources = [], []
         self.prev_href = news_href(page=self.page - 1, view="top") if self.page > 1 else ""
@@ -126,7 +129,7 @@ class NewsState(rx.State):
     async def refresh_live(self) -> None:
         """New stories landed: reload the list if it is the page being read."""
         if self.loaded and str(self.router.url.path).rstrip("/") == "/news":
-            await self._load()
+            await self._load(shared=True)
 
     @rx.event
     def search(self, value: str) -> EventSpec:

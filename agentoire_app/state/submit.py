@@ -12,7 +12,8 @@ from functools import partial
 import reflex as rx
 from sqlmodel import Session
 
-from ..concurrency import in_session
+from .. import pulse
+from ..concurrency import in_session, in_thread
 from ..services.candidates import (
     CandidateView,
     approve_candidate,
@@ -128,6 +129,11 @@ def _decide_found_in_db(candidate_id: int, decision: str, into: str, session: Se
     return f"Rejected: {row.name} will not be proposed again."
 
 
+async def _announce_tools() -> None:
+    """A listed tool was added or merged (committed): every open page's tool count learns of it."""
+    await in_thread(partial(pulse.announce, "tools", redis_url=get_settings().redis_url))
+
+
 @dataclass(frozen=True, slots=True)
 class FoundRow:
     """A tool found in the news, waiting for the moderator; `id` is what its buttons and merge form send back."""
@@ -208,6 +214,8 @@ class ModerateState(rx.State):
             return
         try:
             self.message = await in_session(partial(_decide_in_db, int(submission_id), approve))
+            if approve:
+                await _announce_tools()
         except (ModerationError, ValueError) as exc:
             self.message = str(exc)
         await self._refresh()
@@ -226,6 +234,8 @@ class ModerateState(rx.State):
             return
         try:
             self.message = await in_session(partial(_decide_found_in_db, int(candidate_id), decision, into))
+            if decision != "reject":
+                await _announce_tools()
         except (ModerationError, ValueError) as exc:
             self.message = str(exc)
         await self._refresh()

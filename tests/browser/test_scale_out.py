@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,9 +42,8 @@ def feeds() -> Iterator[FeedServer]:
     yield from running_server()
 
 
-@pytest.fixture
-def scaled_app(postgres_url: str, redis_url: str, app_server: AppServer,
-               tmp_path: Path) -> Iterator[AppServer]:
+def _scaled(postgres_url: str, redis_url: str, app_server: AppServer, tmp_path: Path,
+            refresh_seconds: int) -> Iterator[AppServer]:
     """A second app on PostgreSQL + Redis. The built frontend in `.web` carries its server's port, so
     the session's server steps aside while this one runs and is rebuilt and restarted afterwards."""
     if app_server.reused:
@@ -51,7 +51,7 @@ def scaled_app(postgres_url: str, redis_url: str, app_server: AppServer,
     app_server.stop()
     env = dict(os.environ)
     env.update({"AGENTOIRE_DB_URL": postgres_url, "REDIS_URL": redis_url,
-                "AGENTOIRE_REFRESH_SECONDS": str(REFRESH_SECONDS),
+                "AGENTOIRE_REFRESH_SECONDS": str(refresh_seconds),
                 "PATH": str(VENV_BIN) + os.pathsep + env.get("PATH", "")})
     server = AppServer(db_url=postgres_url, port=free_port(), log_path=tmp_path / "serve.log", env=env)
     try:
@@ -60,6 +60,19 @@ def scaled_app(postgres_url: str, redis_url: str, app_server: AppServer,
     finally:
         server.stop()
         app_server.start()
+
+
+@pytest.fixture
+def scaled_app(postgres_url: str, redis_url: str, app_server: AppServer, tmp_path: Path) -> Iterator[AppServer]:
+    """Several workers, each running the refresh loop every `REFRESH_SECONDS`."""
+    yield from _scaled(postgres_url, redis_url, app_server, tmp_path, REFRESH_SECONDS)
+
+
+@pytest.fixture
+def quiet_scaled_app(postgres_url: str, redis_url: str, app_server: AppServer,
+                     tmp_path: Path) -> Iterator[AppServer]:
+    """Several workers with the refresh loop off: only a refresh run from outside lands stories."""
+    yield from _scaled(postgres_url, redis_url, app_server, tmp_path, 0)
 
 
 def _article_count(db_url: str) -> int:
@@ -93,3 +106,21 @@ def test_many_workers_share_state_and_elect_one_refresher(scaled_app: AppServer,
 
     client = redis.Redis.from_url(redis_url)
     assert any(client.scan_iter(count=1000)), "Reflex kept no state in Redis"
+
+
+def test_a_story_landed_by_a_cli_refresh_shows_on_an_open_page_within_two_seconds(
+        quiet_scaled_app: AppServer, feeds: FeedServer, page, redis_url: str) -> None:  # type: ignore[no-untyped-def]
+    entries = feedparser.parse((FEEDS / FEED_FILE).read_bytes()).entries
+    a_title = next(e.title for e in entries if e.get("title"))
+    with session_scope(quiet_scaled_app.db_url) as session:
+        add_source(feeds.feed("/ai.rss", FEED_FILE), session=session, title="Loopback AI", added_by="operator")
+    page.goto(quiet_scaled_app.base_url + "/news")
+    wait_live(page)
+    # The worker pushes, so the page script does not poll.
+    page.locator("[data-testid='status-bar'][data-updates='push']").wait_for(timeout=5000)
+
+    env = {**os.environ, "AGENTOIRE_DB_URL": quiet_scaled_app.db_url, "REDIS_URL": redis_url}
+    result = subprocess.run([str(VENV_BIN / "agentoire"), "refresh", "--once"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    page.get_by_text(a_title, exact=False).first.wait_for(timeout=2000)  # no reload, no poll
