@@ -75,6 +75,14 @@ def mention_count(tool_id: int, *, session: Session) -> int:
     return int(value[0]) if value else 0
 
 
+def tools_revision(*, session: Session) -> str:
+    """A cheap token that changes when a tool is added, removed or edited, by this app or by anything else
+    writing the database (a catalog import from the CLI): the push listener's fallback check reads it."""
+    last_id, count, edited = session.execute(
+        sa.select(sa.func.max(col(Tool.id)), sa.func.count(), sa.func.max(col(Tool.updated_at)))).one()
+    return f"{last_id or 0}:{count}:{edited}"
+
+
 def alternatives(tool: Tool, *, session: Session, limit: int = 6, pool: int = 200) -> list[tuple[Tool, int]]:
     """Other tools ranked by what they share with `tool`: 2 points for the category, 1 per shared tag.
 

@@ -28,6 +28,7 @@ from reflex.state import StateUpdate
 from .. import pulse
 from ..concurrency import in_session
 from ..services.news import news_revision
+from ..services.tools import tools_revision
 from ..settings import get_settings
 from .status import refresh_status
 
@@ -49,7 +50,8 @@ async def broadcast_refresh(app: rx.App) -> None:
 
 
 class _Revision:
-    """The news revision last seen by this worker; the first look only records it."""
+    """The news and tools revisions last seen by this worker; the first look only records them. They catch
+    what no signal announces: a writer without Redis in another process, or a catalog import from the CLI."""
 
     def __init__(self) -> None:
         self.seen: str | None = None
@@ -60,7 +62,8 @@ class _Revision:
         if now - self.checked_at < every:
             return False
         self.checked_at = now
-        revision = await in_session(lambda session: news_revision(session=session))
+        revision = await in_session(
+            lambda session: f"{news_revision(session=session)}|{tools_revision(session=session)}")
         before, self.seen = self.seen, revision
         return before is not None and before != revision
 
