@@ -78,9 +78,13 @@ def take_local_wake() -> bool:
 
 
 def set_listening(listening: bool) -> None:
-    """The listener says it runs (tabs may stop polling and share reads) or stopped."""
+    """The listener says it runs (tabs may stop polling and share reads) or stopped.
+
+    A wake left from before the listener ran is dropped: every page it could concern loaded after it.
+    """
     _PULSE.listening = listening
     _PULSE.reads.clear()
+    _PULSE.woken.clear()
 
 
 def listening() -> bool:

@@ -116,6 +116,7 @@ def test_a_signal_on_redis_reaches_the_listener_within_two_seconds(redis_url: st
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", redis_url)
     app = _App()
+    pulse.announce("tools", redis_url=None)  # heard by no listener (none ran): must not be pushed later
 
     async def scenario() -> list[tuple[str, Any]]:
         async with listening(app):
