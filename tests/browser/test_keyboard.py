@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlmodel import select
 
 from agentoire_app.db import session_scope
 from agentoire_app.keymap import KEYMAP, keymap_config
 from agentoire_app.models import Tool
+from agentoire_app.services.palette import SIGNATURE_EVERY
 
 from .conftest import FIXTURE_ARTICLE, NEWER_ARTICLE, OLDER_ARTICLE, wait_live
 
@@ -215,6 +218,9 @@ def ranked_tools(app_server):  # type: ignore[no-untyped-def]
         # Inserted worst first, so the order on screen is the ranking's, not the insertion's.
         for slug, name in reversed(list(zip(slugs, RANKED_TOOLS, strict=True))):
             session.add(Tool(slug=slug, name=name, homepage=f"https://{slug}.example/", category="other"))
+    # The palette looks at the table at most once a second while someone types (an earlier test may just
+    # have): new tools show after that second, which is the design, so the test waits it out.
+    time.sleep(SIGNATURE_EVERY + 0.2)
     yield RANKED_TOOLS
     with session_scope(app_server.db_url) as session:
         for tool in session.exec(select(Tool).where(Tool.slug.in_(slugs))).all():  # type: ignore[attr-defined]
