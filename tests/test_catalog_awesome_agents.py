@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import Session, select
 
 from agentoire_app.catalog.awesome_agents import parse_awesome_agents
-from agentoire_app.catalog.loader import CatalogFileError, import_catalog_file, read_catalog_file
+from agentoire_app.catalog.files import CatalogFileError, read_catalog_file
+from agentoire_app.catalog.loader import import_catalog_file
 from agentoire_app.catalog.sources import AWESOME_AI_AGENTS
 from agentoire_app.catalog.taxonomy import CATEGORY_SLUGS
 from agentoire_app.models import Tool

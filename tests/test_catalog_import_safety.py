@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from agentoire_app.catalog.loader import DEFAULT_CATALOG, load_default_catalog
+from agentoire_app.catalog.files import DEFAULT_CATALOG
+from agentoire_app.catalog.loader import load_default_catalog
 from agentoire_app.cli.main import main
 from agentoire_app.models import Tool
 

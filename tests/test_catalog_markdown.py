@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from agentoire_app.catalog.files import read_catalog_file
 from agentoire_app.catalog.loader import (
     import_catalog_file,
     load_default_catalog,
-    read_catalog_file,
     store_records,
 )
 from agentoire_app.catalog.markdown import parse_markdown

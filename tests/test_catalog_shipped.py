@@ -11,7 +11,8 @@ import pytest
 import yaml
 from sqlmodel import Session, select
 
-from agentoire_app.catalog.loader import DEFAULT_CATALOG, load_default_catalog, read_default_catalog
+from agentoire_app.catalog.files import DEFAULT_CATALOG, read_default_catalog
+from agentoire_app.catalog.loader import load_default_catalog
 from agentoire_app.catalog.mapping import check_tables
 from agentoire_app.catalog.taxonomy import CATEGORY_SLUGS, PRICING_VALUES
 from agentoire_app.models import Category, Tool

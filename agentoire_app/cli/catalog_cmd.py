@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def catalog_import(args: argparse.Namespace) -> int:
-    from ..catalog.loader import CatalogFileError, import_catalog_file
+    from ..catalog.files import CatalogFileError
+    from ..catalog.loader import import_catalog_file
     from ..db import session_scope
     from ..settings import get_settings
     from .errors import UsageError
