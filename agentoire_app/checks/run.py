@@ -21,9 +21,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..db import session_scope
-from ..ingest import lease as leases
-from ..models import Tool, ToolCheck, ToolFact, to_stored, utcnow
-from ..settings import CheckApis, get_settings
+from ..models import Tool, ToolCheck, ToolFact, to_stored
+from ..settings import CheckApis
 from . import readers
 from .client import (
     BUDGET_SHARE,
@@ -42,7 +41,6 @@ log = logging.getLogger("agentoire.checks")
 RECHECK = timedelta(days=1)
 MAX_BACKOFF = timedelta(days=7)
 GITHUB_REQUESTS_PER_CHECK = 2
-LEASE_TTL_SECONDS = 900  # a round is bounded by its limit; the lease outlives it
 
 
 @dataclass
@@ -262,44 +260,3 @@ def github_budget(apis: CheckApis, *, clock: Clock) -> HourlyBudget:
     """Our share of GitHub's hourly quota: 5,000 with a token, 60 without."""
     quota = GITHUB_HOURLY_WITH_TOKEN if apis.github_token else GITHUB_HOURLY_WITHOUT_TOKEN
     return HourlyBudget(int(quota * BUDGET_SHARE), clock=clock)
-
-
-_process_budget: HourlyBudget | None = None
-
-
-async def check_tools_under_lease(*, db_url: str | None = None, apis: CheckApis | None = None,
-                                  progress: Any = None) -> RoundReport:
-    """The loop's (and `agentoire tools check`'s) one call: a round under the refresh lease.
-
-    The lease keeps refresh and checks in one process at a time, so database writers never contend; the
-    hourly budget lives as long as the process, so successive rounds share it.
-    """
-    global _process_budget
-    apis = apis or get_settings().check_apis
-    if _process_budget is None:
-        _process_budget = github_budget(apis, clock=utcnow)
-    holder = leases.new_holder_id()
-    if not await asyncio.to_thread(leases.try_acquire, leases.REFRESH_LEASE, holder,
-                                   ttl_seconds=LEASE_TTL_SECONDS, db_url=db_url):
-        return RoundReport(skipped="another process holds the refresh lease")
-    try:
-        return await check_round(apis=apis, db_url=db_url, clock=utcnow, budget=_process_budget,
-                                 progress=progress)
-    finally:
-        await asyncio.to_thread(leases.release, leases.REFRESH_LEASE, holder, db_url=db_url)
-
-
-async def check_tools_in_loop() -> None:
-    """The refresh loop's one call after each refresh: a round of whatever checks are due, never raising.
-
-    Each tool falls due once a day, so most rounds read little; errors are logged and the loop goes on.
-    """
-    try:
-        report = await check_tools_under_lease()
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        log.exception("tool checks: this round failed")
-        return
-    if report.checked or report.failed:
-        log.info("tool checks: %s", report.to_json())

@@ -24,7 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def tools_check(args: argparse.Namespace) -> int:
-    from ..checks.run import check_tools_under_lease
+    from ..desk.tool_checks import check_tools_under_lease
     from ..settings import get_settings
     from .output import print_json
 

@@ -14,9 +14,9 @@ import asyncio
 import logging
 import random
 
-from ..checks.run import check_tools_in_loop
 from ..settings import get_settings
 from .rounds import news_round
+from .tool_checks import check_tools_in_loop
 
 log = logging.getLogger("agentoire.desk")
 
