@@ -6,20 +6,27 @@ from collections.abc import Sequence
 from typing import Any
 
 import reflex as rx
-from reflex.vars import ObjectVar
+from reflex.vars import ObjectVar, Var
 
 from ..state.rows import ArticleRow, ToolRow
 from .shell import link
 
 
-def news_row(item: ObjectVar[ArticleRow]) -> rx.Component:
-    return rx.el.li(
+def row_head(tag: Var[str], date: Var[str], source: Var[str], title: Var[str], href: Var[str]) -> list[rx.Component]:
+    """The top of a news or story row: its tag, "date · source", and the title as its link."""
+    return [
         rx.el.div(
-            rx.el.span(item.category, class_name="ag-tag"),
-            rx.el.span(item.date, " · ", item.source, class_name="ag-meta"),
+            rx.el.span(tag, class_name="ag-tag"),
+            rx.el.span(date, " · ", source, class_name="ag-meta"),
             class_name="ag-row-meta",
         ),
-        link(item.title, href=item.href, class_name="ag-row-title"),
+        link(title, href=href, class_name="ag-row-title"),
+    ]
+
+
+def news_row(item: ObjectVar[ArticleRow]) -> rx.Component:
+    return rx.el.li(
+        *row_head(item.category, item.date, item.source, item.title, item.href),
         rx.cond(item.summary != "", rx.el.p(item.summary, class_name="ag-row-text")),
         data_testid="news-item",
         class_name="ag-row",

@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ..state.stories import AlsoLink, StoryCard
+from .rows import row_head
 from .shell import link
 
 
@@ -26,12 +27,7 @@ def also_covered(items: rx.Var[Sequence[AlsoLink]], *, label: str = "also covere
 
 def story_row(item: ObjectVar[StoryCard]) -> rx.Component:
     return rx.el.li(
-        rx.el.div(
-            rx.el.span(item.coverage, class_name="ag-tag"),
-            rx.el.span(item.date, " · ", item.source, class_name="ag-meta"),
-            class_name="ag-row-meta",
-        ),
-        link(item.title, href=item.href, class_name="ag-row-title"),
+        *row_head(item.coverage, item.date, item.source, item.title, item.href),
         also_covered(item.also),
         data_testid="story-item",
         class_name="ag-row",
