@@ -2,10 +2,10 @@
 
 Every `AGENTOIRE_REFRESH_SECONDS` (±10 % jitter, so several app workers do not wake together) it runs a
 news round (`rounds.news_round`: the refresh, then stories and candidates), which first takes the lease in
-the database: with up to five Granian workers, each
-running this task, only one refreshes at a time and the others skip that round. The first round starts a
-few seconds after start-up. Blocking work runs in threads (see `ingest.refresh`); any error is logged and the
-loop goes on.
+the database: with up to five Granian workers, each running this task, only one refreshes at a time and
+the others skip that round. The first round starts a few seconds after start-up (or after one period, if
+that is shorter). Blocking work runs in threads (see `ingest.refresh`); any error is logged and the loop
+goes on.
 
 Stopping (the worker shuts down on SIGTERM): the loop is registered as an async context manager
 (`refresh_in_background`), because Reflex waits for a context manager's exit but gives a plain lifespan
@@ -53,7 +53,8 @@ async def refresh_loop(stop: StopRequest) -> None:
         log.info("refresh loop: AGENTOIRE_REFRESH_SECONDS=0, background refresh off")
         return
     rng = random.Random()
-    delay = rng.uniform(*FIRST_DELAY_SECONDS)
+    # A short period (a test, a busy desk) starts within one period rather than after the usual settling.
+    delay = min(rng.uniform(*FIRST_DELAY_SECONDS), _period_with_jitter(period, rng))
     try:
         while not await stop.sleep(delay):
             delay = _period_with_jitter(period, rng)
