@@ -16,14 +16,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
-import feedparser
 import pytest
-import sqlalchemy as sa
-from feedserver import FEEDS, FeedServer, running_server
+from feedserver import FeedServer, running_server
+from stored_sources import lease_released, wait_for_requests, whole_or_untouched
 
-from agentoire_app.db import get_engine, session_scope, upgrade_schema
+from agentoire_app.db import session_scope, upgrade_schema
 from agentoire_app.desk import loop as desk_loop
 from agentoire_app.ingest import lease
 from agentoire_app.ingest.stop import StopRequest
@@ -34,7 +32,6 @@ FEED_FILE = "rd_full.rss"
 SOURCES = 12
 FEED_DELAY = 1.0  # seconds each feed takes to answer; two at a time per host, so a full run takes ~6 s
 EXIT_STOPPED = 75
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 STOP_LINE = re.compile(r"^agentoire: refresh stopped early by a signal: (\d+) sources stored, (\d+) left for the next run$")
 
 
@@ -51,45 +48,6 @@ def slow_sources(server: FeedServer, db_url: str) -> list[str]:
         for i, url in enumerate(urls):
             add_source(url, session=session, title=f"Slow {i}", added_by="operator")
     return urls
-
-
-def entries_per_feed() -> int:
-    return len(feedparser.parse((FEEDS / FEED_FILE).read_bytes()).entries)
-
-
-def source_rows(db_url: str) -> dict[str, tuple[str, int]]:
-    """Each source's URL → (last status, stored articles)."""
-    with get_engine(db_url).connect() as conn:
-        rows = conn.execute(sa.text(
-            "SELECT s.url, s.last_status, count(a.id) FROM source s LEFT JOIN article a ON a.source_id = s.id "
-            "GROUP BY s.url, s.last_status")).all()
-    return {url: (status, int(count)) for url, status, count in rows}
-
-
-def assert_each_source_whole_or_untouched(db_url: str) -> tuple[int, int]:
-    """(stored, untouched): a stored source has every entry and its status; an untouched one has neither."""
-    full = entries_per_feed()
-    stored = untouched = 0
-    for url, (status, articles) in source_rows(db_url).items():
-        if status == "never":
-            assert articles == 0, f"{url}: articles stored without the source's status"
-            untouched += 1
-        else:
-            assert (status, articles) == ("ok", full), f"{url}: half-written ({status}, {articles} of {full})"
-            stored += 1
-    return stored, untouched
-
-
-def lease_released(db_url: str) -> bool:
-    held = lease.current_holder(lease.REFRESH_LEASE, db_url=db_url)
-    return held is not None and held[1].replace(tzinfo=UTC) == EPOCH
-
-
-def wait_for_requests(server: FeedServer, count: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while len(server.requests) < count:
-        assert time.monotonic() < deadline, f"the refresh made {len(server.requests)} requests in {timeout:.0f} s"
-        time.sleep(0.02)
 
 
 def test_sigterm_stops_the_cli_refresh_between_sources_and_frees_the_lease(
@@ -113,7 +71,7 @@ def test_sigterm_stops_the_cli_refresh_between_sources_and_frees_the_lease(
     assert match, line
     said_stored, said_left = int(match[1]), int(match[2])
     assert lease_released(db_url), "the stopped refresh left its lease to expire"
-    stored, untouched = assert_each_source_whole_or_untouched(db_url)
+    stored, untouched = whole_or_untouched(db_url, FEED_FILE)
     assert (stored, untouched) == (said_stored, said_left)
     assert [f["status"] for f in json.loads(out)["feeds"]] == ["ok"] * stored, "--json reports what was stored"
     assert 1 <= stored < SOURCES, "the signal came while the first sources were under way"
@@ -125,7 +83,7 @@ def test_sigterm_stops_the_cli_refresh_between_sources_and_frees_the_lease(
     again = subprocess.run([*AGENTOIRE_CLI, "refresh", "--once", "--json"], env=env, capture_output=True,
                            text=True, timeout=120)
     assert again.returncode == 0, again.stderr
-    assert assert_each_source_whole_or_untouched(db_url) == (SOURCES, 0)
+    assert whole_or_untouched(db_url, FEED_FILE) == (SOURCES, 0)
     print(f"the next refresh: the other {untouched} sources in {time.monotonic() - started:.2f} s")
 
 
@@ -145,7 +103,7 @@ def test_sigterm_while_waiting_for_the_lease_exits_at_once_without_refreshing(
             child.wait()
     assert child.returncode == EXIT_STOPPED, err
     assert "stopped by a signal before it began" in err
-    assert assert_each_source_whole_or_untouched(db_url) == (0, SOURCES)
+    assert whole_or_untouched(db_url, FEED_FILE) == (0, SOURCES)
 
 
 def test_the_app_loop_stops_between_sources_on_shutdown_and_releases_the_lease(
@@ -164,7 +122,7 @@ def test_the_app_loop_stops_between_sources_on_shutdown_and_releases_the_lease(
 
     seconds = asyncio.run(shutdown_mid_round())
     assert lease_released(db_url)
-    stored, untouched = assert_each_source_whole_or_untouched(db_url)
+    stored, untouched = whole_or_untouched(db_url, FEED_FILE)
     assert 1 <= stored < SOURCES
     print(f"\nthe loop stopped {seconds:.2f} s after the stop request; {stored} stored, {untouched} left")
 
