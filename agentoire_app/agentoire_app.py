@@ -8,7 +8,7 @@ import reflex as rx
 from .api.page_heads import page_heads
 from .api.routes import build_api
 from .components.palette import palette_wrap
-from .desk.loop import refresh_loop
+from .desk.loop import refresh_in_background
 from .pages import add_pages
 from .state.push import push_to_open_pages
 
@@ -24,5 +24,5 @@ app = rx.App(
 )
 add_pages(app)
 
-app.register_lifespan_task(refresh_loop)
+app.register_lifespan_task(refresh_in_background)
 app.register_lifespan_task(push_to_open_pages)

@@ -10,11 +10,18 @@ and updates come back as `42/_event,["event", {delta, events}]`; the server ping
 
 The websocket framing is `wsproto` (already in the venv beside Reflex's Socket.IO server) on asyncio
 streams: the python-socketio async client needs aiohttp, which is not installed.
+
+A server that stops (a worker's SIGTERM, a restart) drops its websockets. `Reader.send` then behaves as
+the browser's queue does: it reconnects with the same token (the state lives in Redis) and sends again the
+event that had no answer, and `Tally` counts what happened to every event: answered at once, answered
+after failing and being retried, given up after failing, or lost: sent, never answered, and never seen to
+fail (a timeout on a connection that stayed up) — the one outcome a graceful stop must never produce.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -23,6 +30,7 @@ from typing import Any
 
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, CloseConnection, Ping, RejectConnection, Request, TextMessage
+from wsproto.utilities import LocalProtocolError
 
 NAMESPACE = "/_event"
 STATE = "reflex___state____state"
@@ -34,6 +42,25 @@ STATUS_REFRESH = "status_state.refresh"
 
 def router_data(path: str) -> dict[str, Any]:
     return {"pathname": path, "asPath": path}
+
+
+@dataclass
+class Tally:
+    """What became of the events sent with `Reader.send`; every sent event lands in exactly one bucket."""
+
+    sent: int = 0
+    answered: int = 0  # on the first try
+    retried: int = 0  # failed (the connection dropped), re-sent after a reconnect, then answered
+    given_up: int = 0  # failed, and still failing when the retry window closed: the client knows
+    lost: int = 0  # never answered, never seen to fail
+    reconnects: int = 0
+    slowest: float = 0.0  # seconds from the first send to the answer, retries included
+    lost_events: list[str] = field(default_factory=list)  # when and what, to find where they went
+
+    def line(self) -> str:
+        return (f"sent {self.sent} / answered {self.answered} / failed-and-retried {self.retried} / "
+                f"given up {self.given_up} / lost {self.lost} ({self.reconnects} reconnects, slowest answer "
+                f"{self.slowest:.1f} s)")
 
 
 @dataclass(eq=False)  # compared and hashed by identity: one reader is one tab
@@ -56,9 +83,13 @@ class Reader:
     _boot_path: str = "/"
 
     async def connect(self, path: str, timeout: float) -> float:
-        """Open the socket and hydrate `path`; seconds until the hydrate's first update."""
+        """Open the socket and hydrate `path`; seconds until the hydrate's first update.
+
+        Called again after a drop, it opens a fresh socket with the same token, as the browser reconnects.
+        """
         loop = asyncio.get_running_loop()
         start = time.monotonic()
+        self._ws, self._buffer, self._closing = WSConnection(ConnectionType.CLIENT), "", False
         stream_reader, self._writer = await asyncio.wait_for(asyncio.open_connection(self.host, self.port), timeout)
         self._opened = loop.create_future()
         self._waiter = loop.create_future()
@@ -72,24 +103,73 @@ class Reader:
         return time.monotonic() - start
 
     async def event(self, name: str, payload: dict[str, Any], path: str, timeout: float) -> float:
-        """Send one event; seconds until the next update from the server (the event's round trip)."""
+        """Send one event; seconds until the next update from the server (the event's round trip).
+
+        Raises ConnectionError when the socket is down or drops before the answer (the event failed, and
+        we know it), TimeoutError when the socket stays up and no answer comes.
+        """
+        if not self.connected or self._writer is None or self._writer.is_closing():
+            raise ConnectionError("not connected")
         self._waiter = asyncio.get_running_loop().create_future()
         start = time.monotonic()
         body = {"name": name, "payload": payload, "router_data": router_data(path)}
-        self._send_text("42" + NAMESPACE + "," + json.dumps(["event", body]))
+        try:
+            self._send_text("42" + NAMESPACE + "," + json.dumps(["event", body]))
+        except LocalProtocolError as exc:  # the server's close frame arrived first
+            raise ConnectionError(f"socket closing: {exc}") from exc
         await asyncio.wait_for(asyncio.shield(self._waiter), timeout)
         return time.monotonic() - start
+
+    async def send(self, tally: Tally, name: str, payload: dict[str, Any], path: str, timeout: float,
+                   retry_for: float) -> float | None:
+        """`event`, reconnecting and re-sending after a failure for up to `retry_for` seconds; counted in
+        `tally`. The round trip of the answered try, or None (given up or lost; never raises)."""
+        tally.sent += 1
+        failed = reconnected = False
+        sent_at = time.monotonic()
+        deadline = time.monotonic() + retry_for
+        while True:
+            try:
+                if not self.connected:
+                    await self.connect(self._boot_path, timeout)
+                    tally.reconnects += 1
+                    reconnected = True
+                seconds = await self.event(name, payload, path, timeout)
+            except TimeoutError:
+                # No answer on a socket that stayed up: lost. (A reconnect or a retry that times out
+                # after a failure is still that failure, which the client saw.)
+                if not failed and self.connected:
+                    tally.lost += 1
+                    tally.lost_events.append(f"{name} {path} sent at {sent_at:.2f} (monotonic) by {self.token}"
+                                             f"{' after reconnecting' if reconnected else ''}")
+                    return None
+            except (ConnectionError, OSError):
+                pass
+            else:
+                if failed:
+                    tally.retried += 1
+                else:
+                    tally.answered += 1
+                tally.slowest = max(tally.slowest, time.monotonic() - sent_at)
+                return seconds
+            failed = True
+            await self.close()
+            if time.monotonic() >= deadline:
+                tally.given_up += 1
+                return None
+            await asyncio.sleep(0.25)
 
     async def close(self) -> None:
         self._closing = True
         if self._writer is not None:
-            try:
+            with contextlib.suppress(OSError, RuntimeError, LocalProtocolError):  # mid-handshake, or closed
                 self._send_bytes(self._ws.send(CloseConnection(code=1000)))
-                self._writer.close()
-            except (OSError, RuntimeError):
-                pass
+            self._writer.close()
         if self._reader_task is not None:
             self._reader_task.cancel()
+            # Wait it out: its clean-up must not mark a newer connection of this reader as dropped.
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader_task
         self.connected = False
 
     def _send_bytes(self, data: bytes) -> None:
@@ -132,6 +212,7 @@ class Reader:
         for future in (self._opened, self._waiter):
             if future is not None and not future.done():
                 future.set_exception(exc)
+                future.exception()  # a failure nobody waits for any more (timed out first) is not an error
 
     def _on_packet(self, text: str) -> None:
         kind = text[:1]
@@ -149,6 +230,8 @@ class Reader:
             name, update = json.loads(text[len(NAMESPACE) + 3:])[:2]
             if name == "event":
                 self._on_update(update)
+            elif name == "new_token":  # Reflex found our token in use (a stale record): adopt its new one
+                self.token = update
 
     def _on_update(self, update: dict[str, Any]) -> None:
         for event in update.get("events") or []:

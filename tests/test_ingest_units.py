@@ -27,6 +27,7 @@ from agentoire_app.ingest.mentions import MAX_NAME_TOKENS, ToolMatcher, tokenize
 from agentoire_app.ingest.parse import HtmlPage, NotAFeed, parse_feed
 from agentoire_app.ingest.refresh import refresh_sources
 from agentoire_app.ingest.sources import DEFAULT_SOURCES_OPML, load_default_sources, parse_opml
+from agentoire_app.ingest.stop import StopRequest
 from agentoire_app.models import Source
 from agentoire_app.models.slugs import slugify, unique_slug
 from agentoire_app.models.text import shorten
@@ -300,7 +301,7 @@ def test_default_sources_are_real_ai_feeds_loaded_once(session: Session) -> None
 
 def test_the_loop_is_off_when_the_period_is_zero(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENTOIRE_REFRESH_SECONDS", "0")
-    asyncio.run(asyncio.wait_for(refresh_loop_module.refresh_loop(), timeout=2))
+    asyncio.run(asyncio.wait_for(refresh_loop_module.refresh_loop(StopRequest()), timeout=2))
 
 
 def test_the_loop_refreshes_then_stops_cleanly_when_cancelled(server: FeedServer, sqlite_url: str,
@@ -313,7 +314,7 @@ def test_the_loop_refreshes_then_stops_cleanly_when_cancelled(server: FeedServer
     monkeypatch.setattr(refresh_loop_module, "FIRST_DELAY_SECONDS", (0.0, 0.0))
 
     async def scenario() -> str:
-        task = asyncio.create_task(refresh_loop_module.refresh_loop())
+        task = asyncio.create_task(refresh_loop_module.refresh_loop(StopRequest()))
         status = "never"
         for _ in range(200):
             await asyncio.sleep(0.05)

@@ -8,6 +8,12 @@ the lease expires, and exits 1: nothing was wrong with the input (that is 2), th
 now. `--wait [SECONDS]` waits for the lease instead, bounded. A holder that died on this machine (kill -9)
 does not block: the lease is taken over at once (see `ingest.lease`).
 
+SIGTERM or SIGINT (Ctrl-C) stops the refresh between sources: the sources under way are fetched and
+stored, the others are left untouched, the lease is released, one line on stderr says how many sources
+were left, and the command exits `EXIT_STOPPED` (75, sysexits' EX_TEMPFAIL: cron may simply run it again).
+A second signal is not caught: it ends the process at once, as before (each source's store is one
+transaction, so even that leaves nothing half-written; the lease is then taken over, see above).
+
 The ingest and database imports sit inside `refresh` for start-up time, not to dodge a cycle: at module
 level they would load SQLAlchemy, httpx and feedparser for every `agentoire` command, `--help` included
 (measured: `python -X importtime -m agentoire_app.cli --help`, about 0.5 s of imports become 4 s).
@@ -17,12 +23,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .output import print_json, print_table
 
+if TYPE_CHECKING:
+    from ..ingest.report import RefreshReport
+    from ..ingest.stop import StopRequest
+
 MAX_WAIT_SECONDS = 3600.0
+EXIT_STOPPED = 75  # EX_TEMPFAIL: stopped early by a signal, the rest is for the next run
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _wait_seconds(text: str) -> float:
@@ -36,7 +51,11 @@ def _wait_seconds(text: str) -> float:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("refresh", help="fetch due feeds once (--all: every feed)")
+    parser = sub.add_parser(
+        "refresh", help="fetch due feeds once (--all: every feed)",
+        epilog=f"Exit status: 0 done; 1 another process holds the refresh lease; 2 bad input; {EXIT_STOPPED} "
+               "stopped early by SIGTERM or SIGINT (the sources under way were stored, the rest left for the "
+               "next run, the lease released).")
     parser.add_argument("--once", action="store_true", help="one refresh, then exit (required)")
     parser.add_argument("--all", action="store_true", help="every live source, due or not")
     parser.add_argument("--source", default=None, metavar="URL", help="only this source")
@@ -53,6 +72,7 @@ def refresh(args: argparse.Namespace) -> int:
     from ..desk.rounds import news_round
     from ..ingest.lease import LEASE_TTL_SECONDS
     from ..ingest.refresh import UnknownSource
+    from ..ingest.stop import StopRequest
     from ..services.sources import BadSourceUrl, normalize_source_url
 
     url = None
@@ -63,17 +83,48 @@ def refresh(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from exc
     try:
         wait = LEASE_TTL_SECONDS + 10.0 if args.wait is None else args.wait
-        report = asyncio.run(news_round(url=url, all_sources=args.all, lease_wait_seconds=wait))
+        report = asyncio.run(_round_until_signalled(news_round, StopRequest(), url=url, all_sources=args.all,
+                                                    lease_wait_seconds=wait))
     except UnknownSource as exc:
         raise UsageError(str(exc)) from exc
     if report.skipped:
+        if report.stopped:
+            sys.stderr.write("agentoire: refresh stopped by a signal before it began\n")
+            return EXIT_STOPPED
         hint = "try again later" if args.wait else "or use --wait to wait for it"
         sys.stderr.write(f"agentoire: {report.skipped}; {hint}\n")
         return 1
     if args.json:
         print_json(report.to_json())
-        return 0
-    print_table(["url", "status", "new", "updated", "error"],
-                [[f.url, f.status, f.new, f.updated, f.error] for f in report.feeds])
-    print(f"{len(report.feeds)} feeds, {report.new} new, {report.updated} updated in {report.seconds:.1f} s")
+    else:
+        print_table(["url", "status", "new", "updated", "error"],
+                    [[f.url, f.status, f.new, f.updated, f.error] for f in report.feeds])
+        print(f"{len(report.feeds)} feeds, {report.new} new, {report.updated} updated in {report.seconds:.1f} s")
+    if report.stopped:
+        sys.stderr.write(f"agentoire: refresh stopped early by a signal: {len(report.feeds)} sources stored, "
+                         f"{report.left} left for the next run\n")
+        return EXIT_STOPPED
     return 0
+
+
+async def _round_until_signalled(news_round: Callable[..., Awaitable[RefreshReport]], stop: StopRequest,
+                                 **refresh: Any) -> RefreshReport:
+    """`news_round(stop=stop, **refresh)` with SIGTERM and SIGINT requesting the stop, once.
+
+    The first signal asks the round to stop between sources; the handlers are then removed, so a second
+    signal acts as it would without them (SIGTERM ends the process, SIGINT raises KeyboardInterrupt).
+    """
+    loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        stop.request()
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
+
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, on_signal)
+    try:
+        return await news_round(stop=stop, **refresh)
+    finally:
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)

@@ -1,4 +1,11 @@
-"""One round of the desk: refresh the feeds, then build on what was stored (notes, stories, tool candidates)."""
+"""One round of the desk: refresh the feeds, then build on what was stored (notes, stories, tool candidates).
+
+A round stopped early (SIGTERM to the CLI, the app shutting down) still makes the notes and the tool
+candidates of what it stored: both read only the articles stamped with this round's clock, so no later
+round would make them, and a stopped round stored few sources (those under way), which keeps the work
+small. It skips the stories, which are not tied to a round: `assign_unplaced` places every unplaced
+article, so the next round places these too. It starts no model round: the process is on its way out.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +24,9 @@ from .notes_queue import start_model_round_if_configured
 
 
 def place_stories(db_url: str | None, now: datetime, report: RefreshReport) -> None:
-    """New articles join stories (or start them); a refresh that stored nothing new changes no story."""
-    if report.new:
+    """New articles join stories (or start them); a refresh that stored nothing new changes no story, and
+    a stopped one leaves its articles to the next round (which places every unplaced article)."""
+    if report.new and not report.stopped:
         place_new_articles(db_url, now=now)
 
 
@@ -59,5 +67,6 @@ async def news_round(*, stories: bool = True, candidates: bool = True, **refresh
         if report.new or report.updated:
             # After the round's commits: every open page, in every worker, learns of it from one signal.
             await in_thread(partial(pulse.announce, "news", redis_url=get_settings().redis_url))
-        start_model_round_if_configured(refresh.get("db_url"))
+        if not report.stopped:
+            start_model_round_if_configured(refresh.get("db_url"))
     return report

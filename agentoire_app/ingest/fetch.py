@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Literal
@@ -54,6 +55,10 @@ class FetchResult:
     retry_after: int | None = None
     max_age: int | None = None
     error: str = ""
+
+
+class NotStarted(Exception):
+    """The caller's `may_start` said no once the request had its slot: nothing was sent."""
 
 
 class FetchRefused(Exception):
@@ -136,13 +141,17 @@ class Fetcher:
         return gate
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                    allow_private: bool = True) -> FetchResult:
+                    allow_private: bool = True, may_start: Callable[[], bool] | None = None) -> FetchResult:
         """GET `url` conditionally, following up to five redirects by hand; never raises for HTTP trouble.
 
         `allow_private`: the URL's owner (the operator) may point at private space. It takes effect only
         when `url` itself is private; from a public URL every hop must stay public.
+        `may_start` is asked once the request has its slot (a queued request may wait there a long time):
+        False raises `NotStarted` before anything is sent, so a stopping refresh stops between sources.
         """
         async with self._host_gate(url), self._global:
+            if may_start is not None and not may_start():
+                raise NotStarted(url)
             try:
                 async with asyncio.timeout(self.total_timeout):
                     return await self._fetch(url, etag, last_modified, allow_private)

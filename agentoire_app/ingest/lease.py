@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import get_engine
 from ..models import Lease, table_of, to_stored, utcnow
+from .stop import StopRequest
 
 log = logging.getLogger("agentoire.ingest")
 
@@ -142,16 +143,18 @@ def current_holder(name: str, *, db_url: str | None = None) -> tuple[str, dateti
     return (row[0], row[1]) if row else None
 
 
-async def acquire_refresh_lease(holder: str, *, db_url: str | None = None, wait_seconds: float = 0.0) -> bool:
-    """Take the refresh lease, trying again for up to `wait_seconds` while another live process holds it."""
+async def acquire_refresh_lease(holder: str, *, db_url: str | None = None, wait_seconds: float = 0.0,
+                                stop: StopRequest | None = None) -> bool:
+    """Take the refresh lease, trying again for up to `wait_seconds` while another live process holds it
+    (and no `stop` was requested: a stopped wait gives up at once)."""
     deadline = time.monotonic() + wait_seconds
+    stop = stop or StopRequest()
     while True:
         if await asyncio.to_thread(try_acquire, REFRESH_LEASE, holder, ttl_seconds=LEASE_TTL_SECONDS,
                                    db_url=db_url):
             return True
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline or await stop.sleep(min(1.0, max(0.05, deadline - time.monotonic()))):
             return False
-        await asyncio.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
 
 
 async def keep_refresh_lease(holder: str, db_url: str | None) -> None:

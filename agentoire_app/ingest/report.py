@@ -24,6 +24,8 @@ class RefreshReport:
     feeds: list[FeedOutcome] = field(default_factory=list)
     skipped: str = ""  # why nothing was done (the lease is held elsewhere), else empty
     seconds: float = 0.0
+    stopped: bool = False  # a stop was requested (SIGTERM, app shutdown): the refresh ended between sources
+    left: int = 0  # due sources a stop left untouched, for the next refresh
 
     @property
     def new(self) -> int:

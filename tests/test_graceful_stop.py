@@ -1,0 +1,142 @@
+"""Stopping a refresh: SIGTERM to `agentoire refresh --once`, or the app's shutdown of its loop.
+
+A stopped refresh stops between sources: every source is either fully stored (its articles and its
+status) or untouched, the lease is released at once (not left to expire or to the dead-holder check),
+and the command says how many sources were left and exits 75.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from feedserver import FeedServer, running_server
+from stored_sources import lease_released, wait_for_requests, whole_or_untouched
+
+from agentoire_app.db import session_scope, upgrade_schema
+from agentoire_app.desk import loop as desk_loop
+from agentoire_app.ingest import lease
+from agentoire_app.ingest.stop import StopRequest
+from agentoire_app.services.sources import add_source
+
+AGENTOIRE_CLI = [sys.executable, "-m", "agentoire_app.cli"]
+FEED_FILE = "rd_full.rss"
+SOURCES = 12
+FEED_DELAY = 1.0  # seconds each feed takes to answer; two at a time per host, so a full run takes ~6 s
+EXIT_STOPPED = 75
+STOP_LINE = re.compile(r"^agentoire: refresh stopped early by a signal: (\d+) sources stored, (\d+) left for the next run$")
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    yield from running_server()
+
+
+@pytest.fixture
+def slow_sources(server: FeedServer, db_url: str) -> list[str]:
+    upgrade_schema(db_url)
+    urls = [server.feed(f"/slow/{i}.rss", FEED_FILE, delay=FEED_DELAY) for i in range(SOURCES)]
+    with session_scope(db_url) as session:
+        for i, url in enumerate(urls):
+            add_source(url, session=session, title=f"Slow {i}", added_by="operator")
+    return urls
+
+
+def test_sigterm_stops_the_cli_refresh_between_sources_and_frees_the_lease(
+        server: FeedServer, slow_sources: list[str], db_url: str) -> None:
+    env = {**os.environ, "AGENTOIRE_DB_URL": db_url}
+    child = subprocess.Popen([*AGENTOIRE_CLI, "refresh", "--once", "--json"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_requests(server, 1)  # the first sources are under way (two at a time: one host)
+        child.send_signal(signal.SIGTERM)
+        signalled = time.monotonic()
+        out, err = child.communicate(timeout=60)
+        seconds = time.monotonic() - signalled
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == EXIT_STOPPED, (child.returncode, err)
+    [line] = [x for x in err.splitlines() if x.startswith("agentoire:")]
+    match = STOP_LINE.match(line)
+    assert match, line
+    said_stored, said_left = int(match[1]), int(match[2])
+    assert lease_released(db_url), "the stopped refresh left its lease to expire"
+    stored, untouched = whole_or_untouched(db_url, FEED_FILE)
+    assert (stored, untouched) == (said_stored, said_left)
+    assert [f["status"] for f in json.loads(out)["feeds"]] == ["ok"] * stored, "--json reports what was stored"
+    assert 1 <= stored < SOURCES, "the signal came while the first sources were under way"
+    assert len(server.requests) == stored, "a source was fetched and then dropped"
+    print(f"\nSIGTERM → exit {child.returncode} in {seconds:.2f} s; {stored} stored, {untouched} left")
+
+    # The lease is free at once: the next refresh neither waits nor is refused, and stores the rest.
+    started = time.monotonic()
+    again = subprocess.run([*AGENTOIRE_CLI, "refresh", "--once", "--json"], env=env, capture_output=True,
+                           text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert whole_or_untouched(db_url, FEED_FILE) == (SOURCES, 0)
+    print(f"the next refresh: the other {untouched} sources in {time.monotonic() - started:.2f} s")
+
+
+def test_sigterm_while_waiting_for_the_lease_exits_at_once_without_refreshing(
+        slow_sources: list[str], db_url: str) -> None:
+    assert lease.try_acquire(lease.REFRESH_LEASE, "elsewhere:1:held", ttl_seconds=600, db_url=db_url)
+    env = {**os.environ, "AGENTOIRE_DB_URL": db_url}
+    child = subprocess.Popen([*AGENTOIRE_CLI, "refresh", "--once", "--wait", "600"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)  # start-up and the first refusals of the lease
+        child.send_signal(signal.SIGTERM)
+        _out, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == EXIT_STOPPED, err
+    assert "stopped by a signal before it began" in err
+    assert whole_or_untouched(db_url, FEED_FILE) == (0, SOURCES)
+
+
+def test_the_app_loop_stops_between_sources_on_shutdown_and_releases_the_lease(
+        server: FeedServer, slow_sources: list[str], db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENTOIRE_REFRESH_SECONDS", "3600")
+    monkeypatch.setattr(desk_loop, "FIRST_DELAY_SECONDS", (0.0, 0.0))
+
+    async def shutdown_mid_round() -> float:
+        stop = StopRequest()
+        task = asyncio.create_task(desk_loop.refresh_loop(stop))
+        while not server.requests:
+            await asyncio.sleep(0.02)
+        seconds = await desk_loop.stop_loop(task, stop)
+        assert task.done() and not task.cancelled(), "the round reached a source boundary within the bound"
+        return seconds
+
+    seconds = asyncio.run(shutdown_mid_round())
+    assert lease_released(db_url)
+    stored, untouched = whole_or_untouched(db_url, FEED_FILE)
+    assert 1 <= stored < SOURCES
+    print(f"\nthe loop stopped {seconds:.2f} s after the stop request; {stored} stored, {untouched} left")
+
+
+def test_a_loop_waiting_for_its_next_round_ends_on_the_stop_request_without_being_cancelled(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENTOIRE_REFRESH_SECONDS", "3600")
+    monkeypatch.setattr(desk_loop, "FIRST_DELAY_SECONDS", (3600.0, 3600.0))
+
+    async def stop_idle_loop() -> bool:
+        stop = StopRequest()
+        task = asyncio.create_task(desk_loop.refresh_loop(stop))
+        await asyncio.sleep(0.05)
+        await desk_loop.stop_loop(task, stop)
+        return task.done() and not task.cancelled()
+
+    assert asyncio.run(stop_idle_loop())
