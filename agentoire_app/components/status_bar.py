@@ -7,7 +7,7 @@ from reflex.components.core.banner import connection_errors_count, has_connectio
 from reflex.vars import Var, VarData
 
 from ..state.palette import PaletteState
-from ..state.status import StatusState, refresh_status
+from ..state.status import LOCAL_MIDNIGHT_JS, StatusState, refresh_status
 
 # Offline after this many failed reconnection attempts in a row (Reflex keeps the last ten errors).
 OFFLINE_AFTER_ERRORS = 10
@@ -34,6 +34,29 @@ local_date = Var(
     ),
 ).to(str)
 
+# Until the socket brings the state's numbers, the counts the server answered at `/api/status`: asked once
+# per document at the first mount (a plain request, answered before the socket has even hydrated), so the
+# bar says "… tools" no longer than the page takes to start, and not until the connection is up.
+_FIRST_COUNTS_HOOK = f"""useEffect(() => {{
+  window.agFirstCounts ??= fetch(`/api/status?since=${{encodeURIComponent({LOCAL_MIDNIGHT_JS})}}`)
+    .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  let current = true;
+  window.agFirstCounts.then((counts) => {{ if (current && counts) setAgFirstCounts(counts); }});
+  return () => {{ current = false; }};
+}}, []);"""
+
+_FIRST_COUNTS_DATA = VarData(
+    imports={"react": ["useState", "useEffect"]},
+    hooks={"const [agFirstCounts, setAgFirstCounts] = useState(null);": None, _FIRST_COUNTS_HOOK: None},
+)
+
+
+def _first_count(key: str, label: str) -> Var[str]:
+    """`N label` from the first counts once they are in, `… label` before (as the prerendered page says)."""
+    return Var(_js_expr=f'(agFirstCounts ? `${{agFirstCounts.{key}}} {label}` : "… {label}")',
+               _var_data=_FIRST_COUNTS_DATA).to(str)
+
+
 connection_state = rx.cond(
     has_connection_errors,
     rx.cond(connection_errors_count.to(int) >= OFFLINE_AFTER_ERRORS, "offline", "reconnecting"),
@@ -58,12 +81,13 @@ def status_bar() -> rx.Component:
             ),
             _sep(),
             rx.el.span(
-                rx.cond(StatusState.loaded, StatusState.tools.to_string() + " tools", "… tools"),
+                rx.cond(StatusState.loaded, StatusState.tools.to_string() + " tools", _first_count("tools", "tools")),
                 data_testid="status-tools",
             ),
             _sep(),
             rx.el.span(
-                rx.cond(StatusState.loaded, StatusState.added_today.to_string() + " added today", "… added today"),
+                rx.cond(StatusState.loaded, StatusState.added_today.to_string() + " added today",
+                        _first_count("added_today", "added today")),
                 data_testid="status-added-today",
                 class_name="ag-added",
             ),
