@@ -34,21 +34,28 @@ local_date = Var(
     ),
 ).to(str)
 
-# Until the socket brings the state's numbers, the counts the server answered at `/api/status`: asked once
-# per document at the first mount (a plain request, answered before the socket has even hydrated), so the
-# bar says "… tools" no longer than the page takes to start, and not until the connection is up.
-_FIRST_COUNTS_HOOK = f"""useEffect(() => {{
-  window.agFirstCounts ??= fetch(`/api/status?since=${{encodeURIComponent({LOCAL_MIDNIGHT_JS})}}`)
-    .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+# Until the socket brings the state's numbers, the counts the server answered at `/api/status`. The request
+# leaves from the document's head while the page is still being parsed (`first_counts_script`, one per
+# document), so the answer is usually in before React has even hydrated, let alone the socket; the bar says
+# "… tools" no longer than the page takes to start, never until the connection is up.
+FIRST_COUNTS_JS = (f"window.agFirstCounts = fetch(`/api/status?since=${{encodeURIComponent({LOCAL_MIDNIGHT_JS})}}`)"
+                   ".then((r) => (r.ok ? r.json() : null)).catch(() => null);")
+
+_FIRST_COUNTS_HOOK = """useEffect(() => {
   let current = true;
-  window.agFirstCounts.then((counts) => {{ if (current && counts) setAgFirstCounts(counts); }});
-  return () => {{ current = false; }};
-}}, []);"""
+  window.agFirstCounts?.then((counts) => { if (current && counts) setAgFirstCounts(counts); });
+  return () => { current = false; };
+}, []);"""
 
 _FIRST_COUNTS_DATA = VarData(
     imports={"react": ["useState", "useEffect"]},
     hooks={"const [agFirstCounts, setAgFirstCounts] = useState(null);": None, _FIRST_COUNTS_HOOK: None},
 )
+
+
+def first_counts_script() -> rx.Component:
+    """For the app's head: asks for the first counts as soon as the document starts."""
+    return rx.el.script(FIRST_COUNTS_JS)
 
 
 def _first_count(key: str, label: str) -> Var[str]:
