@@ -21,9 +21,11 @@ from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from agentoire_app.api.page_heads import PageHeadMiddleware, inject_head, json_ld_script
+from agentoire_app.models.text import long_date
 
 SHELL = ('<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><script defer="" src="/agentoire.js">'
          '</script></head><body><div id="root"></div></body></html>')
+FIRST_VIEW = "window.agFirstView="
 HOSTILE = 'Evil "quote" </title><script>alert(1)</script> & <!-- </script><img src=x onerror=alert(2)>'
 
 
@@ -33,6 +35,7 @@ class HeadReader(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.title, self.meta, self.links, self.json_ld, self.scripts = "", {}, {}, [], []
+        self.first_view: list[dict[str, str]] = []
         self._in: str | None = None
         self._script_type = ""
 
@@ -54,6 +57,8 @@ class HeadReader(HTMLParser):
             self.title += data
         elif self._in == "script" and self._script_type == "application/ld+json":
             self.json_ld.append(json.loads(data))
+        elif self._in == "script" and data.startswith(FIRST_VIEW) and data.endswith(";"):
+            self.first_view.append(json.loads(data[len(FIRST_VIEW):-1]))
 
     def handle_endtag(self, tag: str) -> None:
         self._in = None
@@ -98,6 +103,17 @@ def test_a_story_page_carries_its_title_description_canonical_and_a_news_article
     assert response.text.endswith('<div id="root"></div></body></html>'), "the shell itself is untouched"
 
 
+def test_a_story_page_carries_the_first_view_the_article_shows_before_its_state(
+        session: Session, client: TestClient) -> None:
+    row = article(session, source(session), "Agents learn to file taxes", days=3, category="research",
+                  summary="A lab shows an agent that fills in forms.")
+    [view] = read_head(client.get(f"/news/{row.slug}").text).first_view
+    assert view == {"path": f"/news/{row.slug}", "title": "Agents learn to file taxes", "category": "research",
+                    "date": long_date(row.published_at), "source": "Example News",
+                    "summary": "A lab shows an agent that fills in forms."}
+    assert read_head(client.get("/tools/no-such-tool").text).first_view == []
+
+
 def test_a_tool_page_carries_a_software_application(session: Session, client: TestClient) -> None:
     categories(session)
     tool(session, "Delta Agent", tagline="Runs agents on your laptop.", category="agents", open_source=True,
@@ -130,7 +146,8 @@ def test_a_hostile_title_stays_text_in_every_tag(session: Session, client: TestC
     assert head.title == f"{HOSTILE} · agentoire"
     assert head.meta["og:title"] == head.meta["twitter:title"] == HOSTILE
     assert head.json_ld[0]["headline"] == HOSTILE
-    assert head.scripts == ["/agentoire.js", "inline"], "no script or element came out of the title"
+    assert head.first_view[0]["title"] == head.first_view[0]["summary"] == HOSTILE
+    assert head.scripts == ["/agentoire.js", "inline", "inline"], "no script or element came out of the title"
     assert "</script><img" not in response.text and "<!--" not in response.text
 
 

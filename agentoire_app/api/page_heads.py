@@ -13,6 +13,10 @@ per build (its mtime is the key). No page is rendered on the server. Every value
 titles, submitted taglines), so each is escaped for an attribute or text node, and the JSON-LD is
 serialised with `<`, `>` and `&` as JSON escapes, so no title can close the script element.
 
+A story's page also carries its first view (`window.agFirstView`: title, category, date, source, summary),
+which the article page shows while its state is still on the way over the websocket: the reader sees the
+headline once the page's script has started, not a round trip to the state later.
+
 When the compiled shell is missing (the development server, where Vite serves pages), requests pass
 through untouched.
 """
@@ -34,7 +38,7 @@ from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..concurrency import in_session
-from ..models.text import shorten
+from ..models.text import long_date, shorten
 from ..services.news import get_article
 from ..services.removed import get_removed_article
 from ..services.sources import public_source_name, url_is_publishable
@@ -60,6 +64,7 @@ class PageHead:
     og_type: str = "website"
     json_ld: dict[str, Any] | None = None
     extra: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (property, content) OpenGraph pairs
+    first_view: dict[str, str] | None = None  # what the page shows before its state arrives
 
 
 NOT_FOUND = PageHead(status=404, title="not found")
@@ -69,11 +74,18 @@ def _attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def json_ld_script(data: dict[str, Any]) -> str:
-    """JSON-LD that no value can break out of: `</script>` or `<!--` inside a title stays inert."""
+def _script_json(data: dict[str, Any]) -> str:
+    """JSON that no value can break out of a script element with: `</script>` or `<!--` stays inert."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/ld+json">{text}</script>'
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def json_ld_script(data: dict[str, Any]) -> str:
+    return f'<script type="application/ld+json">{_script_json(data)}</script>'
+
+
+def first_view_script(view: dict[str, str]) -> str:
+    return f"<script>window.agFirstView={_script_json(view)};</script>"
 
 
 def render_head(head: PageHead, base_url: str) -> str:
@@ -100,6 +112,8 @@ def render_head(head: PageHead, base_url: str) -> str:
     tags += [f'<meta name="{_attr(k)}" content="{_attr(v)}">' for k, v in twitter]
     if head.json_ld is not None:
         tags.append(json_ld_script(head.json_ld))
+    if head.first_view is not None:
+        tags.append(first_view_script(head.first_view))
     return "".join(tags)
 
 
@@ -135,8 +149,10 @@ def read_article_head(slug: str, base_url: str, session: Session) -> PageHead:
     if article.url and url_is_publishable(article.url):
         data["isBasedOn"] = article.url
     extra = (("article:published_time", _iso(article.published_at)), ("article:section", article.category))
+    first_view = {"path": path, "title": article.title, "category": article.category,
+                  "date": long_date(article.published_at), "source": publisher, "summary": article.summary}
     return PageHead(status=200, title=article.title, description=description, path=path, og_type="article",
-                    json_ld=data, extra=tuple((k, v) for k, v in extra if v))
+                    json_ld=data, extra=tuple((k, v) for k, v in extra if v), first_view=first_view)
 
 
 def read_tool_head(slug: str, base_url: str, session: Session) -> PageHead:

@@ -75,3 +75,21 @@ def test_the_counts_show_while_the_socket_is_still_connecting(page, app_server: 
         counts = status_counts(session=session, day_start=midnight)
     assert page.get_by_test_id("status-tools").text_content() == f"{counts['tools']} tools"
     assert page.get_by_test_id("status-added-today").text_content() == f"{counts['added_today']} added today"
+
+
+def test_an_article_shows_its_headline_while_the_socket_is_still_connecting(page, app_server: AppServer) -> None:  # type: ignore[no-untyped-def]
+    page.route_web_socket(re.compile(r"/_event"), lambda socket: None)  # opened, never answered
+    page.goto(f"{app_server.base_url}/news/{FIXTURE_ARTICLE['slug']}")
+    first_view = page.locator("article[aria-busy=true]")
+    first_view.locator("h1[data-first-view]").filter(has_text=FIXTURE_ARTICLE["title"]).wait_for()
+    assert first_view.locator(".ag-summary").text_content() == FIXTURE_ARTICLE["summary"]
+    assert first_view.locator(".ag-meta").text_content() == "April 21, 2026 · MIT Tech Review"
+    assert page.get_by_test_id("status-connection").text_content() == "connecting"
+    assert page.get_by_test_id("article-title").count() == 0, "the complete article comes with the state"
+
+
+def test_the_first_view_gives_way_to_the_article_once_the_state_is_in(open_page) -> None:  # type: ignore[no-untyped-def]
+    tab = open_page(f"/news/{FIXTURE_ARTICLE['slug']}")
+    tab.get_by_test_id("article-body").wait_for()
+    assert tab.get_by_test_id("article-title").text_content() == FIXTURE_ARTICLE["title"]
+    assert tab.locator("h1").count() == 1 and tab.locator("[aria-busy=true]").count() == 0
