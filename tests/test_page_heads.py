@@ -20,7 +20,7 @@ from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from agentoire_app.api.page_heads import PageHeadMiddleware, inject_head, json_ld_script
+from agentoire_app.api.page_heads import PageHeadMiddleware, inject_head, json_ld_script, route_preloads
 from agentoire_app.models.text import long_date
 
 SHELL = ('<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><script defer="" src="/agentoire.js">'
@@ -169,3 +169,31 @@ def test_without_a_compiled_shell_pages_pass_through(session: Session, tmp_path:
 
 def test_a_head_goes_before_the_shells_head_end() -> None:
     assert inject_head("<head><meta></head><body>", "<title>x</title>") == "<head><meta><title>x</title></head><body>"
+
+
+MANIFEST = ('window.__reactRouterManifest={"entry":{"module":"/assets/entry.js"},"routes":{'
+            '"root":{"id":"root","path":"","module":"/assets/root.js","imports":["/assets/react.js"]},'
+            '"routes/[news].$[slug]._index":{"path":"news/:slug","module":"/assets/news-slug.js",'
+            '"imports":["/assets/react.js","/assets/helper.js"]}}};')
+
+
+def test_a_story_page_hints_its_own_module_beside_the_roots(session: Session, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shell preloads the root's modules only; the page's own would be asked for after the root ran."""
+    shell = SHELL.replace("<head>", '<head><link rel="modulepreload" href="/assets/manifest-1.js"/>'
+                                    '<link rel="modulepreload" href="/assets/react.js"/>')
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "manifest-1.js").write_text(MANIFEST, encoding="utf-8")
+    (tmp_path / "404.html").write_text(shell, encoding="utf-8")
+    row = article(session, source(session), "Agents learn to file taxes", days=3)
+    monkeypatch.setenv("AGENTOIRE_BASE_URL", "https://agentoire.example/")
+    client = TestClient(PageHeadMiddleware(static_mount, shell_path=tmp_path / "404.html"))
+    page = client.get(f"/news/{row.slug}").text
+    head = page[:page.index("</head>")]
+    assert re.findall(r'rel="modulepreload" href="([^"]+)"', head) == [
+        "/assets/manifest-1.js", "/assets/react.js", "/assets/news-slug.js", "/assets/helper.js"]
+
+
+def test_an_unreadable_manifest_gives_no_hints() -> None:
+    assert route_preloads(SHELL, "window.__reactRouterManifest=oops;") == {}
+    assert route_preloads(SHELL, MANIFEST)["news/:slug"].count("modulepreload") == 3

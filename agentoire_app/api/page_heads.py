@@ -9,7 +9,8 @@ title, description, canonical URL, OpenGraph and Twitter card tags and JSON-LD (
 not-found page from it) with status 404, and a story retention removed gets 410.
 
 Cheap by design: one indexed query per slug, its answer cached for `CACHE_SECONDS`; the shell is read once
-per build (its mtime is the key). No page is rendered on the server. Every value is outside text (feed
+per build (its mtime is the key), with the router's manifest, so the page's own module is hinted in the head
+(`route_preloads`) instead of being asked for only after the root has run. No page is rendered on the server. Every value is outside text (feed
 titles, submitted taglines), so each is escaped for an attribute or text node, and the JSON-LD is
 serialised with `<`, `>` and `&` as JSON escapes, so no title can close the script element.
 
@@ -197,13 +198,43 @@ class _HeadCache:
             self._items.popitem(last=False)
 
 
+_MANIFEST_LINK = re.compile(r'href="(/assets/manifest-[^"/]+\.js)"')
+_MANIFEST_PREFIX = "window.__reactRouterManifest="
+_PRELOAD_LINK = re.compile(r'rel="modulepreload" href="([^"]+)"')
+
+
+def route_preloads(shell: str, manifest_js: str) -> dict[str, str]:
+    """Per route path (`news/:slug`), `<link rel="modulepreload">` tags for its module and what it imports,
+    leaving out what the shell preloads already.
+
+    The shell is the same for every dynamic page, so it preloads only the root's modules; the router asks
+    for the page's own module after the root has run, a whole fetch later. Told in the head, the browser
+    fetches it beside the root's. A manifest that cannot be read means no hints, never an error.
+    """
+    text = manifest_js.strip().removeprefix(_MANIFEST_PREFIX).rstrip(";")
+    try:
+        routes = json.loads(text)["routes"].values()
+    except (ValueError, KeyError, AttributeError):
+        return {}
+    known = set(_PRELOAD_LINK.findall(shell))
+    hints: dict[str, str] = {}
+    for route in routes:
+        if not isinstance(route, dict) or not isinstance(route.get("path"), str):
+            continue
+        modules = [route.get("module"), *route.get("imports", [])]
+        hints[route["path"]] = "".join(f'<link rel="modulepreload" href="{_attr(m)}"/>' for m in dict.fromkeys(modules)
+                                       if isinstance(m, str) and m.startswith("/assets/") and m not in known)
+    return hints
+
+
 class _Shell:
-    """The compiled SPA shell, re-read when a new build replaces it."""
+    """The compiled SPA shell (and its routes' module hints), re-read when a new build replaces it."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._stamp: float | None = None
         self._text = ""
+        self.preloads: dict[str, str] = {}
 
     def text(self) -> str | None:
         path = self.path or get_web_dir() / constants.Dirs.STATIC / f"{constants.Page404.SLUG}.html"
@@ -213,7 +244,18 @@ class _Shell:
             return None
         if stamp != self._stamp:
             self._text, self._stamp = path.read_text(encoding="utf-8"), stamp
+            self.preloads = self._read_preloads(path.parent)
         return self._text
+
+    def _read_preloads(self, static_dir: Path) -> dict[str, str]:
+        link = _MANIFEST_LINK.search(self._text)
+        if link is None:
+            return {}
+        try:
+            manifest = (static_dir / link.group(1).lstrip("/")).read_text(encoding="utf-8")
+        except OSError:
+            return {}
+        return route_preloads(self._text, manifest)
 
 
 class PageHeadMiddleware:
@@ -237,7 +279,8 @@ class PageHeadMiddleware:
             reader = read_article_head if kind == "news" else read_tool_head
             head = await in_session(lambda session: reader(slug, base_url, session))
             self.cache.put((kind, slug), head)
-        body = inject_head(shell, render_head(head, get_settings().base_url)).encode("utf-8")
+        tags = self.shell.preloads.get(f"{kind}/:slug", "") + render_head(head, get_settings().base_url)
+        body = inject_head(shell, tags).encode("utf-8")
         headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                    (b"cache-control", PAGE_CACHE_CONTROL.encode())]
         await send({"type": "http.response.start", "status": head.status, "headers": headers})
