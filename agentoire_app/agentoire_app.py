@@ -8,6 +8,7 @@ import reflex as rx
 from .api.page_heads import page_heads
 from .api.routes import build_api
 from .components.palette import palette_wrap
+from .components.status_bar import first_counts_script
 from .desk.loop import refresh_in_background
 from .pages import add_pages
 from .state.push import push_to_open_pages
@@ -17,6 +18,7 @@ app = rx.App(
     head_components=[
         rx.el.meta(name="color-scheme", content="light dark"),
         rx.el.script(src="/agentoire.js", defer=True),
+        first_counts_script(),
     ],
     extra_app_wraps={(3, "Palette"): palette_wrap},
     # Applied in order: the page heads wrap Reflex (and its static frontend), the API routes wrap both.

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from agentoire_app.api import build_api
 from agentoire_app.models import Tool, utcnow
+from agentoire_app.services.stats import status_counts
 
 
 @pytest.fixture
@@ -128,6 +129,17 @@ def test_json_is_cached_briefly_and_revalidates(client: TestClient) -> None:
     again = client.get("/api/tools", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert client.get("/api/health").headers["cache-control"] == "no-store"
+
+
+def test_the_status_counts_are_read_for_the_readers_day(client: TestClient, seeded: Session) -> None:
+    since = utcnow() - timedelta(hours=3)
+    response = client.get("/api/status", params={"since": since.isoformat().replace("+00:00", "Z")})
+    assert response.json() == status_counts(session=seeded, day_start=since)
+    assert response.json()["added_today"] >= 1  # "Fresh Tool", added two hours ago
+    assert response.headers["cache-control"] == "public, max-age=10"
+    assert client.get("/api/status").json() == status_counts(session=seeded)  # the last 24 hours
+    for bad in ("yesterday", "2026-04-23T00:00:00"):  # a day start without its offset is ambiguous
+        assert client.get("/api/status", params={"since": bad}).status_code == 400, bad
 
 
 def test_the_news_feed_is_valid_atom(client: TestClient) -> None:

@@ -31,3 +31,22 @@ def test_the_site_proxies_to_the_upstream_the_other_file_declares() -> None:
     assert set(re.findall(r"proxy_pass http://(\w+);", site)) == {name}
     assert "location /_event" in site and "$http_upgrade" in site
     assert site.count("{") == site.count("}") and upstream.count("{") == upstream.count("}")
+
+
+def _proxy_headers(block: str) -> set[str]:
+    return {name.lower() for name in re.findall(r"^\s*proxy_set_header\s+(\S+)", block, re.M)}
+
+
+def test_every_location_forwards_the_scheme_host_and_client_nginx_saw() -> None:
+    """nginx inherits no `proxy_set_header` into a location that sets one of its own, so a location that
+    adds a header (the websocket's upgrade) must repeat the forwarded ones, or the app loses them there."""
+    site = (DEPLOY / "nginx" / "agentoire-site.conf").read_text()
+    locations = re.findall(r"^\s*location [^{]+\{(.*?)^\s*\}", site, re.M | re.S)
+    server_level = _proxy_headers(re.sub(r"^\s*location [^{]+\{.*?^\s*\}", "", site, flags=re.M | re.S))
+    forwarded = {"host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}
+    assert forwarded <= server_level
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in site  # TLS ends at nginx: it knows the scheme
+    assert "proxy_redirect http://$http_host/ $scheme://$http_host/;" in site
+    for block in locations:
+        own = _proxy_headers(block)
+        assert not own or forwarded <= own, block

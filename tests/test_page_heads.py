@@ -20,10 +20,12 @@ from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from agentoire_app.api.page_heads import PageHeadMiddleware, inject_head, json_ld_script
+from agentoire_app.api.page_heads import PageHeadMiddleware, inject_head, json_ld_script, route_preloads
+from agentoire_app.models.text import long_date
 
 SHELL = ('<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><script defer="" src="/agentoire.js">'
          '</script></head><body><div id="root"></div></body></html>')
+FIRST_VIEW = "window.agFirstView="
 HOSTILE = 'Evil "quote" </title><script>alert(1)</script> & <!-- </script><img src=x onerror=alert(2)>'
 
 
@@ -33,6 +35,7 @@ class HeadReader(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.title, self.meta, self.links, self.json_ld, self.scripts = "", {}, {}, [], []
+        self.first_view: list[dict[str, str]] = []
         self._in: str | None = None
         self._script_type = ""
 
@@ -54,6 +57,8 @@ class HeadReader(HTMLParser):
             self.title += data
         elif self._in == "script" and self._script_type == "application/ld+json":
             self.json_ld.append(json.loads(data))
+        elif self._in == "script" and data.startswith(FIRST_VIEW) and data.endswith(";"):
+            self.first_view.append(json.loads(data[len(FIRST_VIEW):-1]))
 
     def handle_endtag(self, tag: str) -> None:
         self._in = None
@@ -98,6 +103,17 @@ def test_a_story_page_carries_its_title_description_canonical_and_a_news_article
     assert response.text.endswith('<div id="root"></div></body></html>'), "the shell itself is untouched"
 
 
+def test_a_story_page_carries_the_first_view_the_article_shows_before_its_state(
+        session: Session, client: TestClient) -> None:
+    row = article(session, source(session), "Agents learn to file taxes", days=3, category="research",
+                  summary="A lab shows an agent that fills in forms.")
+    [view] = read_head(client.get(f"/news/{row.slug}").text).first_view
+    assert view == {"path": f"/news/{row.slug}", "title": "Agents learn to file taxes", "category": "research",
+                    "date": long_date(row.published_at), "source": "Example News",
+                    "summary": "A lab shows an agent that fills in forms."}
+    assert read_head(client.get("/tools/no-such-tool").text).first_view == []
+
+
 def test_a_tool_page_carries_a_software_application(session: Session, client: TestClient) -> None:
     categories(session)
     tool(session, "Delta Agent", tagline="Runs agents on your laptop.", category="agents", open_source=True,
@@ -130,7 +146,8 @@ def test_a_hostile_title_stays_text_in_every_tag(session: Session, client: TestC
     assert head.title == f"{HOSTILE} · agentoire"
     assert head.meta["og:title"] == head.meta["twitter:title"] == HOSTILE
     assert head.json_ld[0]["headline"] == HOSTILE
-    assert head.scripts == ["/agentoire.js", "inline"], "no script or element came out of the title"
+    assert head.first_view[0]["title"] == head.first_view[0]["summary"] == HOSTILE
+    assert head.scripts == ["/agentoire.js", "inline", "inline"], "no script or element came out of the title"
     assert "</script><img" not in response.text and "<!--" not in response.text
 
 
@@ -152,3 +169,31 @@ def test_without_a_compiled_shell_pages_pass_through(session: Session, tmp_path:
 
 def test_a_head_goes_before_the_shells_head_end() -> None:
     assert inject_head("<head><meta></head><body>", "<title>x</title>") == "<head><meta><title>x</title></head><body>"
+
+
+MANIFEST = ('window.__reactRouterManifest={"entry":{"module":"/assets/entry.js"},"routes":{'
+            '"root":{"id":"root","path":"","module":"/assets/root.js","imports":["/assets/react.js"]},'
+            '"routes/[news].$[slug]._index":{"path":"news/:slug","module":"/assets/news-slug.js",'
+            '"imports":["/assets/react.js","/assets/helper.js"]}}};')
+
+
+def test_a_story_page_hints_its_own_module_beside_the_roots(session: Session, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shell preloads the root's modules only; the page's own would be asked for after the root ran."""
+    shell = SHELL.replace("<head>", '<head><link rel="modulepreload" href="/assets/manifest-1.js"/>'
+                                    '<link rel="modulepreload" href="/assets/react.js"/>')
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "manifest-1.js").write_text(MANIFEST, encoding="utf-8")
+    (tmp_path / "404.html").write_text(shell, encoding="utf-8")
+    row = article(session, source(session), "Agents learn to file taxes", days=3)
+    monkeypatch.setenv("AGENTOIRE_BASE_URL", "https://agentoire.example/")
+    client = TestClient(PageHeadMiddleware(static_mount, shell_path=tmp_path / "404.html"))
+    page = client.get(f"/news/{row.slug}").text
+    head = page[:page.index("</head>")]
+    assert re.findall(r'rel="modulepreload" href="([^"]+)"', head) == [
+        "/assets/manifest-1.js", "/assets/react.js", "/assets/news-slug.js", "/assets/helper.js"]
+
+
+def test_an_unreadable_manifest_gives_no_hints() -> None:
+    assert route_preloads(SHELL, "window.__reactRouterManifest=oops;") == {}
+    assert route_preloads(SHELL, MANIFEST)["news/:slug"].count("modulepreload") == 3

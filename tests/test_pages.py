@@ -43,7 +43,8 @@ def test_slug_comes_from_the_last_path_segment() -> None:
 def test_dates_read_like_the_seed_page() -> None:
     from datetime import UTC, datetime
 
-    from agentoire_app.state._format import long_date, short_date
+    from agentoire_app.models.text import long_date
+    from agentoire_app.state._format import short_date
 
     assert long_date(datetime(2026, 4, 21, 9, tzinfo=UTC)) == "April 21, 2026"
     assert short_date(datetime(2026, 4, 3, tzinfo=UTC)) == "apr 3"

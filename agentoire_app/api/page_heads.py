@@ -9,9 +9,14 @@ title, description, canonical URL, OpenGraph and Twitter card tags and JSON-LD (
 not-found page from it) with status 404, and a story retention removed gets 410.
 
 Cheap by design: one indexed query per slug, its answer cached for `CACHE_SECONDS`; the shell is read once
-per build (its mtime is the key). No page is rendered on the server. Every value is outside text (feed
+per build (its mtime is the key), with the router's manifest, so the page's own module is hinted in the head
+(`route_preloads`) instead of being asked for only after the root has run. No page is rendered on the server. Every value is outside text (feed
 titles, submitted taglines), so each is escaped for an attribute or text node, and the JSON-LD is
 serialised with `<`, `>` and `&` as JSON escapes, so no title can close the script element.
+
+A story's page also carries its first view (`window.agFirstView`: title, category, date, source, summary),
+which the article page shows while its state is still on the way over the websocket: the reader sees the
+headline once the page's script has started, not a round trip to the state later.
 
 When the compiled shell is missing (the development server, where Vite serves pages), requests pass
 through untouched.
@@ -34,7 +39,7 @@ from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..concurrency import in_session
-from ..models.text import shorten
+from ..models.text import long_date, shorten
 from ..services.news import get_article
 from ..services.removed import get_removed_article
 from ..services.sources import public_source_name, url_is_publishable
@@ -60,6 +65,7 @@ class PageHead:
     og_type: str = "website"
     json_ld: dict[str, Any] | None = None
     extra: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (property, content) OpenGraph pairs
+    first_view: dict[str, str] | None = None  # what the page shows before its state arrives
 
 
 NOT_FOUND = PageHead(status=404, title="not found")
@@ -69,11 +75,18 @@ def _attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def json_ld_script(data: dict[str, Any]) -> str:
-    """JSON-LD that no value can break out of: `</script>` or `<!--` inside a title stays inert."""
+def _script_json(data: dict[str, Any]) -> str:
+    """JSON that no value can break out of a script element with: `</script>` or `<!--` stays inert."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/ld+json">{text}</script>'
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def json_ld_script(data: dict[str, Any]) -> str:
+    return f'<script type="application/ld+json">{_script_json(data)}</script>'
+
+
+def first_view_script(view: dict[str, str]) -> str:
+    return f"<script>window.agFirstView={_script_json(view)};</script>"
 
 
 def render_head(head: PageHead, base_url: str) -> str:
@@ -100,6 +113,8 @@ def render_head(head: PageHead, base_url: str) -> str:
     tags += [f'<meta name="{_attr(k)}" content="{_attr(v)}">' for k, v in twitter]
     if head.json_ld is not None:
         tags.append(json_ld_script(head.json_ld))
+    if head.first_view is not None:
+        tags.append(first_view_script(head.first_view))
     return "".join(tags)
 
 
@@ -135,8 +150,10 @@ def read_article_head(slug: str, base_url: str, session: Session) -> PageHead:
     if article.url and url_is_publishable(article.url):
         data["isBasedOn"] = article.url
     extra = (("article:published_time", _iso(article.published_at)), ("article:section", article.category))
+    first_view = {"path": path, "title": article.title, "category": article.category,
+                  "date": long_date(article.published_at), "source": publisher, "summary": article.summary}
     return PageHead(status=200, title=article.title, description=description, path=path, og_type="article",
-                    json_ld=data, extra=tuple((k, v) for k, v in extra if v))
+                    json_ld=data, extra=tuple((k, v) for k, v in extra if v), first_view=first_view)
 
 
 def read_tool_head(slug: str, base_url: str, session: Session) -> PageHead:
@@ -181,13 +198,43 @@ class _HeadCache:
             self._items.popitem(last=False)
 
 
+_MANIFEST_LINK = re.compile(r'href="(/assets/manifest-[^"/]+\.js)"')
+_MANIFEST_PREFIX = "window.__reactRouterManifest="
+_PRELOAD_LINK = re.compile(r'rel="modulepreload" href="([^"]+)"')
+
+
+def route_preloads(shell: str, manifest_js: str) -> dict[str, str]:
+    """Per route path (`news/:slug`), `<link rel="modulepreload">` tags for its module and what it imports,
+    leaving out what the shell preloads already.
+
+    The shell is the same for every dynamic page, so it preloads only the root's modules; the router asks
+    for the page's own module after the root has run, a whole fetch later. Told in the head, the browser
+    fetches it beside the root's. A manifest that cannot be read means no hints, never an error.
+    """
+    text = manifest_js.strip().removeprefix(_MANIFEST_PREFIX).rstrip(";")
+    try:
+        routes = json.loads(text)["routes"].values()
+    except (ValueError, KeyError, AttributeError):
+        return {}
+    known = set(_PRELOAD_LINK.findall(shell))
+    hints: dict[str, str] = {}
+    for route in routes:
+        if not isinstance(route, dict) or not isinstance(route.get("path"), str):
+            continue
+        modules = [route.get("module"), *route.get("imports", [])]
+        hints[route["path"]] = "".join(f'<link rel="modulepreload" href="{_attr(m)}"/>' for m in dict.fromkeys(modules)
+                                       if isinstance(m, str) and m.startswith("/assets/") and m not in known)
+    return hints
+
+
 class _Shell:
-    """The compiled SPA shell, re-read when a new build replaces it."""
+    """The compiled SPA shell (and its routes' module hints), re-read when a new build replaces it."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._stamp: float | None = None
         self._text = ""
+        self.preloads: dict[str, str] = {}
 
     def text(self) -> str | None:
         path = self.path or get_web_dir() / constants.Dirs.STATIC / f"{constants.Page404.SLUG}.html"
@@ -197,7 +244,18 @@ class _Shell:
             return None
         if stamp != self._stamp:
             self._text, self._stamp = path.read_text(encoding="utf-8"), stamp
+            self.preloads = self._read_preloads(path.parent)
         return self._text
+
+    def _read_preloads(self, static_dir: Path) -> dict[str, str]:
+        link = _MANIFEST_LINK.search(self._text)
+        if link is None:
+            return {}
+        try:
+            manifest = (static_dir / link.group(1).lstrip("/")).read_text(encoding="utf-8")
+        except OSError:
+            return {}
+        return route_preloads(self._text, manifest)
 
 
 class PageHeadMiddleware:
@@ -221,7 +279,8 @@ class PageHeadMiddleware:
             reader = read_article_head if kind == "news" else read_tool_head
             head = await in_session(lambda session: reader(slug, base_url, session))
             self.cache.put((kind, slug), head)
-        body = inject_head(shell, render_head(head, get_settings().base_url)).encode("utf-8")
+        tags = self.shell.preloads.get(f"{kind}/:slug", "") + render_head(head, get_settings().base_url)
+        body = inject_head(shell, tags).encode("utf-8")
         headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                    (b"cache-control", PAGE_CACHE_CONTROL.encode())]
         await send({"type": "http.response.start", "status": head.status, "headers": headers})

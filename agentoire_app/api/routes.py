@@ -6,6 +6,7 @@ routes are matched first: `/feed.xml` and `/tools/feed.xml` are never shadowed b
 | route | what |
 | --- | --- |
 | `/api/health` | liveness and counts, never cached |
+| `/api/status` | the status bar's numbers for `since` (the reader's midnight): what a page shows before its socket is up |
 | `/api/tools` | tools, paginated: `q, category, tag, pricing, open_source, new, sort, page, per_page` |
 | `/api/tools/{slug}` | one tool with alternatives and its news timeline |
 | `/api/news` | articles, paginated: `q, category, source, tool, page, per_page` |
@@ -44,13 +45,16 @@ from ..services.news import article_open_web, article_slugs_by_date, count_artic
 from ..services.paging import BadQuery, page_params
 from ..services.search import count_articles_matching, search_articles
 from ..services.sources import list_sources
-from ..services.stats import status_counts
+from ..services.stats import parse_day_start, status_counts
 from ..services.stories import ranked_stories, story_public
 from ..services.tools import get_tool, list_tools, tool_detail_public, tool_public, tool_slugs_by_id
 from ..settings import get_settings
 
 log = logging.getLogger(__name__)
 JSON_CACHE = "public, max-age=60"
+# Every page load asks once: a few seconds of sharing (per reader's midnight) keeps a burst to one query,
+# and the socket brings the exact numbers right after.
+STATUS_CACHE = "public, max-age=10"
 FEED_CACHE = "public, max-age=300"
 FEED_ENTRIES = 50
 STATIC_PAGES = ("/", "/news", "/tools", "/submit")
@@ -107,6 +111,18 @@ async def health(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "error", "error": "database unavailable"}, status_code=503,
                             headers={"Cache-Control": "no-store"})
     return JSONResponse({"status": "ok", **counts}, headers={"Cache-Control": "no-store"})
+
+
+async def api_status(request: Request) -> Response:
+    """The status bar's counts, fetched by the page once before its websocket connects, so the bar shows
+    numbers instead of "…" while the socket is still connecting. `since` is the reader's local midnight
+    (the bar's "today"); without a valid one, the last 24 hours."""
+    raw = request.query_params.get("since", "")
+    day_start = parse_day_start(raw)
+    if raw and day_start is None:
+        return _error(400, "since must be an ISO 8601 instant with its offset, e.g. 2026-04-23T00:00:00Z")
+    counts = await in_session(lambda session: status_counts(session=session, day_start=day_start))
+    return _json(request, counts, cache_control=STATUS_CACHE)
 
 
 async def api_tools(request: Request) -> Response:
@@ -233,6 +249,7 @@ async def api_stories(request: Request) -> Response:
 def build_api() -> Starlette:
     return Starlette(routes=[
         Route("/api/health", health),
+        Route("/api/status", api_status),
         Route("/api/tools", api_tools),
         Route("/api/tools/{slug}", api_tool),
         Route("/api/news", api_news),

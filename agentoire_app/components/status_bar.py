@@ -7,7 +7,7 @@ from reflex.components.core.banner import connection_errors_count, has_connectio
 from reflex.vars import Var, VarData
 
 from ..state.palette import PaletteState
-from ..state.status import StatusState, refresh_status
+from ..state.status import LOCAL_MIDNIGHT_JS, StatusState, refresh_status
 
 # Offline after this many failed reconnection attempts in a row (Reflex keeps the last ten errors).
 OFFLINE_AFTER_ERRORS = 10
@@ -34,6 +34,36 @@ local_date = Var(
     ),
 ).to(str)
 
+# Until the socket brings the state's numbers, the counts the server answered at `/api/status`. The request
+# leaves from the document's head while the page is still being parsed (`first_counts_script`, one per
+# document), so the answer is usually in before React has even hydrated, let alone the socket; the bar says
+# "… tools" no longer than the page takes to start, never until the connection is up.
+FIRST_COUNTS_JS = (f"window.agFirstCounts = fetch(`/api/status?since=${{encodeURIComponent({LOCAL_MIDNIGHT_JS})}}`)"
+                   ".then((r) => (r.ok ? r.json() : null)).catch(() => null);")
+
+_FIRST_COUNTS_HOOK = """useEffect(() => {
+  let current = true;
+  window.agFirstCounts?.then((counts) => { if (current && counts) setAgFirstCounts(counts); });
+  return () => { current = false; };
+}, []);"""
+
+_FIRST_COUNTS_DATA = VarData(
+    imports={"react": ["useState", "useEffect"]},
+    hooks={"const [agFirstCounts, setAgFirstCounts] = useState(null);": None, _FIRST_COUNTS_HOOK: None},
+)
+
+
+def first_counts_script() -> rx.Component:
+    """For the app's head: asks for the first counts as soon as the document starts."""
+    return rx.el.script(FIRST_COUNTS_JS)
+
+
+def _first_count(key: str, label: str) -> Var[str]:
+    """`N label` from the first counts once they are in, `… label` before (as the prerendered page says)."""
+    return Var(_js_expr=f'(agFirstCounts ? `${{agFirstCounts.{key}}} {label}` : "… {label}")',
+               _var_data=_FIRST_COUNTS_DATA).to(str)
+
+
 connection_state = rx.cond(
     has_connection_errors,
     rx.cond(connection_errors_count.to(int) >= OFFLINE_AFTER_ERRORS, "offline", "reconnecting"),
@@ -58,12 +88,13 @@ def status_bar() -> rx.Component:
             ),
             _sep(),
             rx.el.span(
-                rx.cond(StatusState.loaded, StatusState.tools.to_string() + " tools", "… tools"),
+                rx.cond(StatusState.loaded, StatusState.tools.to_string() + " tools", _first_count("tools", "tools")),
                 data_testid="status-tools",
             ),
             _sep(),
             rx.el.span(
-                rx.cond(StatusState.loaded, StatusState.added_today.to_string() + " added today", "… added today"),
+                rx.cond(StatusState.loaded, StatusState.added_today.to_string() + " added today",
+                        _first_count("added_today", "added today")),
                 data_testid="status-added-today",
                 class_name="ag-added",
             ),

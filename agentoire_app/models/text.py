@@ -6,9 +6,14 @@ one would fail the whole transaction on one database and not the other; and a va
 `max_length` fails on PostgreSQL too. Every writer of outside text goes through `storable`.
 
 `shorten`: a summary or a title cut at a word boundary, the way ingest and the notes both cut them.
+
+`long_date`: a date as the article page shows it, for the page's state and for the first view the server
+puts in the page before the state arrives.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 def storable(text: str, limit: int | None = None) -> str:
@@ -30,3 +35,8 @@ def shorten(text: str, limit: int = SUMMARY_MAX_CHARS) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def long_date(value: datetime | None) -> str:
+    """`April 21, 2026` (the article page's date)."""
+    return f"{value:%B} {value.day}, {value.year}" if value else ""

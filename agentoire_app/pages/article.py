@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ..components import layout, link, loading, not_found
+from ..components.first_view import article_first_view
 from ..components.stories import also_covered, story_list
 from ..state.article import ArticleState
 from ..state.article_story import ArticleStoryState
@@ -101,7 +102,8 @@ def article() -> rx.Component:
     return layout(
         rx.cond(
             ArticleState.found,
-            rx.cond(ArticleState.loaded, rx.cond(ArticleState.removed, _removed(), _article()), loading()),
+            rx.cond(ArticleState.loaded, rx.cond(ArticleState.removed, _removed(), _article()),
+                    article_first_view(loading())),
             not_found("story", "/news", "← all news"),
         ),
         width="article",

@@ -10,6 +10,16 @@ from ..models import utcnow
 from .tools import count_tools, count_tools_added_since
 
 
+def parse_day_start(value: str) -> datetime | None:
+    """The start of the reader's day as the browser sends it (an ISO instant with its offset); None when it
+    is missing, malformed or without a zone, so the caller falls back to the last 24 hours."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return parsed if parsed.tzinfo else None
+
+
 def status_counts(*, session: Session, day_start: datetime | None = None) -> dict[str, int]:
     """Tool count and tools added since `day_start` (default: the last 24 hours, UTC).
 

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from ..ingest.clean import html_to_text
-
-
-def long_date(value: datetime | None) -> str:
-    """`April 21, 2026` (the article page's date)."""
-    return f"{value:%B} {value.day}, {value.year}" if value else ""
 
 
 def short_date(value: date | None) -> str:

@@ -9,9 +9,10 @@ from sqlmodel import Session
 
 from ..concurrency import in_session
 from ..models import Article, RemovedArticle, Source
+from ..models.text import long_date
 from ..services.news import article_neighbours, get_article, notes_origin_line, shown_body_html
 from ..services.removed import get_removed_article
-from ._format import long_date, slug_from_path, source_name
+from ._format import slug_from_path, source_name
 
 
 def _read_article(slug: str, session: Session) -> tuple[Article, Source, str | None, str | None] | RemovedArticle | None:

@@ -17,17 +17,9 @@ from sqlmodel import Session
 from .. import pulse
 from ..concurrency import in_session
 from ..services.news import news_revision
-from ..services.stats import status_counts
+from ..services.stats import parse_day_start, status_counts
 from .home import HomeState
 from .news import NewsState
-
-
-def _parse_day_start(value: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return None
-    return parsed if parsed.tzinfo else None
 
 
 def _read_status(day_start: datetime | None, session: Session) -> tuple[dict[str, int], str]:
@@ -53,7 +45,7 @@ class StatusState(rx.State):
         It also watches the news: when the refresher (in whichever process) stored stories since the last
         look, the open news list or home page reloads, so readers see them without reloading the page.
         """
-        day = _parse_day_start(day_start)
+        day = parse_day_start(day_start)
         counts, revision = await pulse.shared_read(("status", day), partial(in_session, partial(_read_status, day)))
         if pulse.listening() != self.push_live:
             self.push_live = pulse.listening()

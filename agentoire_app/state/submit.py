@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from .. import pulse
 from ..concurrency import in_session, in_thread
+from ..models.text import long_date
 from ..services.candidates import (
     CandidateView,
     approve_candidate,
@@ -34,7 +35,6 @@ from ..services.submissions import FIELDS, FORM_ERROR, submit_tool
 from ..services.tools import list_categories
 from ..settings import get_settings
 from ._client import router_client_key
-from ._format import long_date
 from .rows import CategoryOption
 
 SUBMIT_SALT = "agentoire-submissions"

@@ -11,10 +11,10 @@ from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ..concurrency import in_session
+from ..models.text import long_date
 from ..services.directory import search_tools
 from ..services.tool_facts import latest_facts, stats_line, warnings
 from ..services.tools import get_tools, mention_count
-from ._format import long_date
 from .tools_detail import listing_source
 
 MAX_COMPARED = 4

@@ -12,11 +12,12 @@ from sqlmodel import Session
 from ..catalog.sources import get_data_source
 from ..concurrency import in_session
 from ..models import Article, Category, Source, Tool
+from ..models.text import long_date
 from ..services.candidates import FOUND_IN_THE_NEWS
 from ..services.tool_facts import FactSummary, latest_facts, stats_line, warnings
 from ..services.tools import alternatives, get_category, get_tool, mention_count, tool_news
 from ..services.trends import mentions_per_day
-from ._format import long_date, short_date, slug_from_path, source_name
+from ._format import short_date, slug_from_path, source_name
 from .rows import ArticleRow
 
 

@@ -3,7 +3,8 @@ cache headers all pass through it.
 
 nginx is Debian's (`scripts/ensure-nginx.sh`, run by `make test`), started here as a non-daemon child on a
 free loopback port with temporary directories; the only edits to `deploy/nginx/*.conf` are the listen
-address, the cache directory and the upstream's addresses, each asserted to happen.
+address, the cache directory and the upstream's addresses, each asserted to happen, plus a second listen
+address with TLS (a throwaway self-signed certificate) as an operator adds it.
 """
 
 from __future__ import annotations
@@ -36,18 +37,34 @@ def replaced(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def self_signed_certificate(work: Path) -> tuple[Path, Path]:
+    cert, key = work / "cert.pem", work / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
 @pytest.fixture(scope="module")
-def nginx(app_server: AppServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def tls_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def nginx(app_server: AppServer, tmp_path_factory: pytest.TempPathFactory, tls_port: int) -> Iterator[str]:
     binary = nginx_binary()
     if binary is None:
         pytest.skip("nginx is not installed and could not be (scripts/ensure-nginx.sh needs root and apt-get)")
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate for the TLS listener")
     work = tmp_path_factory.mktemp("nginx")
     port = free_port()
+    cert, key = self_signed_certificate(work)
     upstream = (DEPLOY / "agentoire-upstream.conf").read_text()
     upstream = replaced(upstream, "    server 127.0.0.1:3001;\n    server 127.0.0.1:3002;\n",
                         f"    server 127.0.0.1:{app_server.port};\n")
     site = (DEPLOY / "agentoire-site.conf").read_text()
-    site = replaced(site, "listen 80;", f"listen 127.0.0.1:{port};")
+    site = replaced(site, "listen 80;", f"listen 127.0.0.1:{port};\n    listen 127.0.0.1:{tls_port} ssl;\n"
+                                        f"    ssl_certificate {cert};\n    ssl_certificate_key {key};")
     site = replaced(site, "/var/cache/nginx/agentoire", str(work / "cache"))
     (work / "upstream.conf").write_text(upstream)
     (work / "site.conf").write_text(site)
@@ -108,6 +125,20 @@ http {{
             app_server.stop()
             app_server.env.pop("AGENTOIRE_BASE_URL", None)
             app_server.start()
+
+
+@pytest.fixture
+def nginx_https(nginx: str, tls_port: int) -> str:
+    return f"https://127.0.0.1:{tls_port}"
+
+
+def test_behind_tls_the_apps_redirects_keep_the_scheme_the_browser_used(nginx: str, nginx_https: str) -> None:
+    # The app only ever sees plain http from nginx; its redirect to the page's folder is built from that.
+    for base in (nginx_https, nginx):
+        response = httpx.get(base + "/news", verify=False)
+        assert response.status_code == 307 and response.headers["location"] == base + "/news/", base
+    page = httpx.get(nginx_https + "/news/chinas-open-source-bet", verify=False)
+    assert page.status_code == 200 and "China's open-source bet" in page.text
 
 
 def test_a_page_comes_through_nginx_compressed_with_its_own_head(nginx: str) -> None:
