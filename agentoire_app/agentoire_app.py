@@ -10,7 +10,7 @@ from .api.routes import build_api
 from .components.palette import palette_wrap
 from .desk.loop import refresh_loop
 from .pages import add_pages
-from .state.push import push_to_open_pages
+from .state.push import push_to_open_pages, warm_search_by_meaning
 
 app = rx.App(
     stylesheets=["/agentoire.css"],
@@ -26,3 +26,4 @@ add_pages(app)
 
 app.register_lifespan_task(refresh_loop)
 app.register_lifespan_task(push_to_open_pages)
+app.register_lifespan_task(warm_search_by_meaning)

@@ -2,7 +2,8 @@
 
 Rank, best first: the name tiers of `services.name_rank` (the name is the query, starts with it, a word of
 it starts with it, contains it, has its letters in order: "fuzzy"), then the description contains it; ties keep a stable order (short names first for tools, newest first
-for stories).
+for stories). When a group finds few, it is widened by meaning (`services.related`): those hits come last
+and are marked `related`.
 
 Names and titles are short, so each table's display fields live in a small in-process index, rebuilt
 when the table's signature (row count, highest id) or its age changes: one cheap aggregate query
@@ -26,6 +27,7 @@ from sqlmodel import Session, col
 
 from ..models import Article, Category, Tool
 from .name_rank import EXACT, FUZZY, PREFIX, SUBSTRING, WORD_START, letters_in_order, starts_a_word
+from .related import related_articles, related_tools, widens
 from .search import article_match
 
 
@@ -36,9 +38,11 @@ class PaletteHit:
     detail: str
     url: str
     rank: int
+    related: bool = False  # found by meaning, not by its words (`services.related`)
 
 
 DETAIL = FUZZY + 1  # below every name tier: only the description contains the query
+RELATED = DETAIL + 1  # below every lexical match: near the query by meaning only
 MAX_QUERY_CHARS = 100  # longer than any name; and what a query costs to rank grows with its length
 
 
@@ -143,7 +147,11 @@ def search_tools(query: str, *, session: Session, limit: int = 8) -> list[Palett
         return [(n.lower(), (t or "").lower(), n, t or "", f"/tools/{s}") for s, n, t in rows]
 
     signature = sa.select(sa.func.count(), sa.func.max(col(Tool.id)))
-    return _best(_index(session, "tools", signature, load), query.lower(), "tools", limit, fuzzy=True, detail=True)
+    hits = _best(_index(session, "tools", signature, load), query.lower(), "tools", limit, fuzzy=True, detail=True)
+    if widens(query, len(hits)):
+        hits = _with_related(hits, "tools", limit, [(t.name, t.tagline or "", f"/tools/{t.slug}")
+                                                    for t in related_tools(query, session=session, limit=limit)])
+    return hits
 
 
 def search_articles(query: str, *, session: Session, limit: int = 6) -> list[PaletteHit]:
@@ -161,7 +169,19 @@ def search_articles(query: str, *, session: Session, limit: int = 6) -> list[Pal
     if len(hits) < limit and len(query) >= 3:
         hits += _articles_by_summary(query, session=session, limit=limit - len(hits),
                                      exclude={h.url for h in hits})
+    if widens(query, len(hits)):
+        hits = _with_related(hits, "news", limit, [(a.title, a.category, f"/news/{a.slug}")
+                                                   for a, _s in related_articles(query, session=session, limit=limit)])
     return hits
+
+
+def _with_related(hits: list[PaletteHit], group: str, limit: int,
+                  related: list[tuple[str, str, str]]) -> list[PaletteHit]:
+    """`hits`, then the related (title, detail, url) not already among them, up to `limit` in all."""
+    shown = {h.url for h in hits}
+    extra = [PaletteHit(group, title, detail, url, RELATED, related=True)
+             for title, detail, url in related if url not in shown]
+    return hits + extra[:limit - len(hits)]
 
 
 def _articles_by_summary(query: str, *, session: Session, limit: int, exclude: set[str]) -> list[PaletteHit]:
