@@ -8,16 +8,18 @@ another model) and stores them; two workers doing so at once store the same byte
 
 from __future__ import annotations
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from ..models import Article, ArticleVector
-from .model import MODEL_ID, Embedder
-from .vectors import VectorIndex, from_bytes, ids_array, to_bytes
+from .model import DIMS, MODEL_ID, Embedder
+from .vectors import VectorIndex, from_bytes, to_bytes
 
 SUMMARY_CHARS = 240
 BATCH = 1000
+READ_CHUNK = 5000
 
 
 def article_text(title: str, summary: str) -> str:
@@ -53,11 +55,19 @@ def embed_missing_articles(embedder: Embedder, *, session: Session) -> int:
 
 
 def stored_article_index(*, session: Session) -> VectorIndex:
-    """Every stored article vector of this model, as one matrix."""
-    rows = session.execute(sa.select(col(ArticleVector.article_id), col(ArticleVector.vector))
-                           .where(col(ArticleVector.model) == MODEL_ID)
-                           .order_by(col(ArticleVector.article_id))).all()
-    if not rows:
-        return VectorIndex.empty()
-    ids = [row[0] for row in rows]
-    return VectorIndex(ids=ids_array(ids), matrix=from_bytes([row[1] for row in rows]))
+    """Every stored article vector of this model, as one matrix.
+
+    Read in chunks into arrays sized once: holding 50,000 rows of bytes at once cost more memory (kept by
+    the process afterwards) than the matrix itself. Rows stored after the count wait for the next build."""
+    of_model = col(ArticleVector.model) == MODEL_ID
+    count = session.execute(sa.select(sa.func.count()).select_from(ArticleVector).where(of_model)).scalar_one()
+    ids, matrix = np.empty(count, dtype=np.int64), np.empty((count, DIMS), dtype=np.float32)
+    filled = 0
+    stmt = (sa.select(col(ArticleVector.article_id), col(ArticleVector.vector)).where(of_model)
+            .order_by(col(ArticleVector.article_id)).execution_options(yield_per=READ_CHUNK))
+    for chunk in session.execute(stmt).partitions():
+        rows = chunk[:count - filled]
+        ids[filled:filled + len(rows)] = [row[0] for row in rows]
+        matrix[filled:filled + len(rows)] = from_bytes([row[1] for row in rows])
+        filled += len(rows)
+    return VectorIndex(ids=ids[:filled], matrix=matrix[:filled])

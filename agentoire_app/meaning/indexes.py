@@ -86,11 +86,14 @@ def _held(kind: Kind, engine: Engine) -> _Held:
 
 
 def _rebuild(held: _Held, embedder: Embedder) -> None:
+    started = time.perf_counter()
     try:
         with Session(held.engine, expire_on_commit=False) as session:
             signature, index = build_index(held.kind, embedder, session=session)
             session.commit()
         held.index, held.signature, held.checked_at = index, signature, time.monotonic()
+        log.info("meaning: %s index built (%d vectors) in %.2f s", held.kind, len(index),
+                 time.perf_counter() - started)
     except Exception as exc:  # the previous index keeps serving; lexical search is unaffected
         log.warning("meaning: rebuilding the %s index failed (%s); retrying in %.0f s", held.kind, exc,
                     RETRY_SECONDS)
