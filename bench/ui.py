@@ -33,6 +33,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -160,7 +161,7 @@ PALETTE_JS = """async (queries) => {
 WIDENING_PROBE = "agents imagery"
 
 MEANING_COSTS = """
-import json, sys, time
+import json, os, sys, time
 def rss():
     return int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1]) / 1024
 before = rss()
@@ -182,24 +183,38 @@ with Session(get_engine(sys.argv[1])) as session:
     t5 = time.perf_counter()
     _signature, tools = build_index("tools", embedder, session=session)
     t6 = time.perf_counter()
-print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "rss_before_mb": before, "rss_loaded_mb": loaded,
+    # The server's share of a keystroke, on and off in turn for each query (the switch is read per call).
+    from agentoire_app.meaning.indexes import build_indexes
+    from agentoire_app.services.palette import palette_search
+    build_indexes(session=session)
+    server = {"on": [], "off": []}
+    widened = 0
+    for query in json.loads(sys.argv[2]) * 2:
+        for mode in ("off", "on"):
+            os.environ["AGENTOIRE_SEMANTIC"] = "1" if mode == "on" else "0"
+            started = time.perf_counter()
+            hits = palette_search(query, session=session)
+            server[mode].append((time.perf_counter() - started) * 1000)
+            widened += mode == "on" and any(h.related for h in hits)
+print(json.dumps({"server_ms": server, "server_widened": widened // 2,"import_s": t1 - t0, "load_s": t2 - t1, "rss_before_mb": before, "rss_loaded_mb": loaded,
                   "rss_with_indexes_mb": rss(), "articles_embedded": embedded, "embed_articles_s": t4 - t3,
                   "read_article_vectors_s": t5 - t4, "article_vectors": len(index), "tool_vectors": len(tools),
                   "embed_tools_s": t6 - t5}))
 """
 
 
-def meaning_costs(db_url: str) -> dict[str, float]:
+def meaning_costs(db_url: str, queries: list[str]) -> dict[str, Any]:
     """The model and the indexes, each measured in a fresh process: the first embeds every article (what
     the first worker on a new database pays, once), the second finds them stored and reads them back (what
     every worker pays at start); its RSS is the worker's."""
-    def fresh() -> dict[str, float]:
-        done = subprocess.run([sys.executable, "-c", MEANING_COSTS, db_url], cwd=REPO, capture_output=True,
+    def fresh(queries: list[str]) -> dict[str, Any]:
+        done = subprocess.run([sys.executable, "-c", MEANING_COSTS, db_url, json.dumps(queries)], cwd=REPO,
+                              capture_output=True,
                               text=True, env=dict(os.environ, AGENTOIRE_SEMANTIC="1", PYTHONPATH=str(REPO)),
                               check=True)
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    first, second = fresh(), fresh()
+    first, second = fresh([]), fresh(queries)
     return {**second, "articles_embedded": first["articles_embedded"], "embed_articles_s": first["embed_articles_s"]}
 
 
@@ -275,9 +290,9 @@ def main() -> int:
     t0 = time.monotonic()
     slug = seed(db_url, args.tools, args.articles)
     print(f"seeded {args.tools} tools and {args.articles} articles in {time.monotonic() - t0:.1f} s", flush=True)
-    costs = meaning_costs(db_url) if args.semantic != "off" else {}
+    costs = meaning_costs(db_url, keystroke_queries(args.keystrokes)) if args.semantic != "off" else {}
     if costs:
-        print(f"meaning: {json.dumps(costs)}", flush=True)
+        print("meaning: " + json.dumps({k: v for k, v in costs.items() if k != "server_ms"}), flush=True)
 
     venv_bin = Path(sys.executable).parent
     # PYTHONPATH: the served app is this work tree's, whichever checkout the venv's `agentoire` came from.
@@ -370,10 +385,16 @@ def run(base: str, static_base: str, static_dir: Path, slug: str, args: argparse
     return results
 
 
-def palette_results(palette: dict[str, dict], costs: dict[str, float]) -> dict[str, object]:
+def palette_results(palette: dict[str, dict], costs: dict[str, Any]) -> dict[str, object]:
     """The palette's figures per mode (and the model's costs), printed and returned for ui.json."""
     results: dict[str, object] = {"meaning": costs}
     rows: list[tuple[str, str, str]] = [("figure", "value", "baseline / goal")]
+    if costs:
+        server = costs["server_ms"]
+        rows += [(f"palette_search in-process, meaning {mode}: p50 / p95 ({len(server[mode])} keys, interleaved)",
+                  f"{percentile(server[mode], 50):.2f} / {percentile(server[mode], 95):.2f} ms", "")
+                 for mode in ("off", "on")]
+        rows.append(("  of which widened with a related row", str(costs["server_widened"]), ""))
     for mode, run in palette.items():
         times = run["times"]
         results[f"palette_{mode}"] = {"keystroke_ms_p50": percentile(times, 50),

@@ -27,7 +27,7 @@ from sqlmodel import Session, col
 
 from ..models import Article, Category, Tool
 from .name_rank import EXACT, FUZZY, PREFIX, SUBSTRING, WORD_START, letters_in_order, starts_a_word
-from .related import related_articles, related_tools, widens
+from .related import related_ids, widens
 from .search import article_match
 
 
@@ -51,13 +51,19 @@ class _Index:
     """Every row's display fields, lower-cased once; rebuilt when the table's signature changes."""
 
     signature: tuple
-    rows: list[tuple[str, str, str, str, str]]  # (name_lower, detail_lower, title, detail, url)
+    rows: list[tuple[str, str, str, str, str, int]]  # (name_lower, detail_lower, title, detail, url, id)
     built_at: float = 0.0
     checked_at: float = 0.0
     names: list[str] = field(default_factory=list)
+    positions: dict[int, int] = field(default_factory=dict)  # id → row, for the hits found by meaning
 
     def __post_init__(self) -> None:
         self.names = [row[0] for row in self.rows]
+        self.positions = {row[5]: i for i, row in enumerate(self.rows)}
+
+    def shown(self, ids: list[int]) -> list[tuple[str, str, str]]:
+        """(title, detail, url) of the rows with these ids, in their order (ids not held yet are left out)."""
+        return [self.rows[p][2:5] for i in ids if (p := self.positions.get(i)) is not None]
 
 
 # Inserts and deletes change the signature at once; an edited name or title shows within this many seconds.
@@ -142,15 +148,16 @@ def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, det
 def search_tools(query: str, *, session: Session, limit: int = 8) -> list[PaletteHit]:
     """Tools by name (all five tiers) and tagline; ties: shorter, then alphabetical names first."""
     def load() -> list:
-        rows = sorted(session.execute(sa.select(col(Tool.slug), col(Tool.name), col(Tool.tagline))).all(),
+        rows = sorted(session.execute(sa.select(col(Tool.slug), col(Tool.name), col(Tool.tagline), col(Tool.id))).all(),
                       key=lambda r: (len(r[1]), r[1].lower()))
-        return [(n.lower(), (t or "").lower(), n, t or "", f"/tools/{s}") for s, n, t in rows]
+        return [(n.lower(), (t or "").lower(), n, t or "", f"/tools/{s}", i) for s, n, t, i in rows]
 
     signature = sa.select(sa.func.count(), sa.func.max(col(Tool.id)))
-    hits = _best(_index(session, "tools", signature, load), query.lower(), "tools", limit, fuzzy=True, detail=True)
+    index = _index(session, "tools", signature, load)
+    hits = _best(index, query.lower(), "tools", limit, fuzzy=True, detail=True)
     if widens(query, len(hits)):
-        hits = _with_related(hits, "tools", limit, [(t.name, t.tagline or "", f"/tools/{t.slug}")
-                                                    for t in related_tools(query, session=session, limit=limit)])
+        hits = _with_related(hits, "tools", limit, index.shown(related_ids("tools", query, session=session,
+                                                                           limit=limit)))
     return hits
 
 
@@ -159,19 +166,19 @@ def search_articles(query: str, *, session: Session, limit: int = 6) -> list[Pal
     summary through the full-text index. Fuzzy matching is left out: long titles contain almost any
     letters in order, so it would only add noise."""
     def load() -> list:
-        rows = session.execute(sa.select(col(Article.slug), col(Article.title), col(Article.category))
+        rows = session.execute(sa.select(col(Article.slug), col(Article.title), col(Article.category), col(Article.id))
                                .order_by(col(Article.published_at).desc(), col(Article.id).desc())).all()
-        return [(t.lower(), "", t, c, f"/news/{s}") for s, t, c in rows]
+        return [(t.lower(), "", t, c, f"/news/{s}", i) for s, t, c, i in rows]
 
     signature = sa.select(sa.func.count(), sa.func.max(col(Article.id)))
-    hits = _best(_index(session, "articles", signature, load), query.lower(), "news", limit,
-                 fuzzy=False, detail=False)
+    index = _index(session, "articles", signature, load)
+    hits = _best(index, query.lower(), "news", limit, fuzzy=False, detail=False)
     if len(hits) < limit and len(query) >= 3:
         hits += _articles_by_summary(query, session=session, limit=limit - len(hits),
                                      exclude={h.url for h in hits})
     if widens(query, len(hits)):
-        hits = _with_related(hits, "news", limit, [(a.title, a.category, f"/news/{a.slug}")
-                                                   for a, _s in related_articles(query, session=session, limit=limit)])
+        hits = _with_related(hits, "news", limit, index.shown(related_ids("articles", query, session=session,
+                                                                          limit=limit)))
     return hits
 
 
@@ -201,7 +208,9 @@ def search_categories(query: str, *, session: Session, limit: int = 4) -> list[P
     def load() -> list:
         rows = session.execute(sa.select(col(Category.slug), col(Category.name), col(Category.description))
                                .order_by(col(Category.position), col(Category.name))).all()
-        return [(n.lower(), (d or "").lower(), n, d or "", f"/tools?category={s}") for s, n, d in rows]
+        # Categories are never widened by meaning: their place stands in for an id.
+        return [(n.lower(), (d or "").lower(), n, d or "", f"/tools?category={s}", i)
+                for i, (s, n, d) in enumerate(rows)]
 
     signature = sa.select(sa.func.count(), sa.func.max(col(Category.name)))
     return _best(_index(session, "categories", signature, load), query.lower(), "categories", limit,

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from ..meaning.indexes import KINDS, Kind, current_index
 from ..meaning.model import load_embedder, ready_embedder
-from ..models import Article, Source, Tool
+from ..models import Article, Source
 from .search import MAX_QUERY_LENGTH, query_terms, search_articles
 
 WIDEN_BELOW = 5
@@ -38,8 +38,10 @@ def widens(query: str, lexical_hits: int) -> bool:
     return lexical_hits < WIDEN_BELOW and len(query.strip()) >= MIN_QUERY_CHARS and bool(query_terms(query))
 
 
-def _nearest_ids(kind: Kind, query: str, *, session: Session, limit: int,
-                 exclude: Collection[int] = ()) -> list[int]:
+def related_ids(kind: Kind, query: str, *, session: Session, limit: int,
+                exclude: Collection[int] = ()) -> list[int]:
+    """Ids of the articles or tools nearest to `query` by meaning (none in `exclude`), most similar first;
+    [] while the model or this worker's index is not ready."""
     embedder = ready_embedder()
     index = current_index(kind, session=session) if embedder is not None else None
     if embedder is None or index is None:
@@ -52,7 +54,7 @@ def related_articles(query: str, *, session: Session, limit: int = RELATED_LIMIT
                      category: str | None = None) -> list[tuple[Article, Source]]:
     """Articles nearest to `query` by meaning (none in `exclude`), most similar first."""
     # A category keeps only some of the nearest: look further, then cut.
-    ids = _nearest_ids("articles", query, session=session, limit=limit * (4 if category else 1), exclude=exclude)
+    ids = related_ids("articles", query, session=session, limit=limit * (4 if category else 1), exclude=exclude)
     if not ids:
         return []
     stmt = select(Article, Source).join(Source, col(Source.id) == Article.source_id).where(col(Article.id).in_(ids))
@@ -60,16 +62,6 @@ def related_articles(query: str, *, session: Session, limit: int = RELATED_LIMIT
         stmt = stmt.where(Article.category == category)
     found = {a.id: (a, s) for a, s in session.exec(stmt).all()}
     return [found[i] for i in ids if i in found][:limit]
-
-
-def related_tools(query: str, *, session: Session, limit: int = RELATED_LIMIT,
-                  exclude: Collection[int] = ()) -> list[Tool]:
-    """Tools nearest to `query` by meaning (name and tagline; none in `exclude`), most similar first."""
-    ids = _nearest_ids("tools", query, session=session, limit=limit, exclude=exclude)
-    if not ids:
-        return []
-    found = {t.id: t for t in session.exec(select(Tool).where(col(Tool.id).in_(ids))).all()}
-    return [found[i] for i in ids if i in found]
 
 
 def search_articles_with_related(query: str, *, session: Session, category: str | None = None,
