@@ -183,6 +183,7 @@ with Session(get_engine(sys.argv[1])) as session:
     t5 = time.perf_counter()
     _signature, tools = build_index("tools", embedder, session=session)
     t6 = time.perf_counter()
+    with_indexes = rss()
     # The server's share of a keystroke, on and off in turn for each query (the switch is read per call).
     from agentoire_app.meaning.indexes import build_indexes
     from agentoire_app.services.palette import palette_search
@@ -197,7 +198,7 @@ with Session(get_engine(sys.argv[1])) as session:
             server[mode].append((time.perf_counter() - started) * 1000)
             widened += mode == "on" and any(h.related for h in hits)
 print(json.dumps({"server_ms": server, "server_widened": widened // 2,"import_s": t1 - t0, "load_s": t2 - t1, "rss_before_mb": before, "rss_loaded_mb": loaded,
-                  "rss_with_indexes_mb": rss(), "articles_embedded": embedded, "embed_articles_s": t4 - t3,
+                  "rss_with_indexes_mb": with_indexes, "articles_embedded": embedded, "embed_articles_s": t4 - t3,
                   "read_article_vectors_s": t5 - t4, "article_vectors": len(index), "tool_vectors": len(tools),
                   "embed_tools_s": t6 - t5}))
 """

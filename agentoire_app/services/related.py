@@ -3,7 +3,7 @@
 One rule for the palette and `/news?q=`: lexical results first, as they were; when there are fewer than
 `WIDEN_BELOW` of them, the items nearest to the query by meaning follow, at most `RELATED_LIMIT`, none
 below a cosine similarity of `FLOOR`, each marked related. A query with many lexical hits is never widened,
-so the cost (one query embedding, one dot product per stored vector, one primary-key read) is paid only
+so the cost (one query embedding, one dot product per stored vector; on `/news` one primary-key read) is paid only
 where the words alone fall short: "open weights chinese models" finds no title with all four words, yet its
 nearest title is "Chinese AI firm MiniMax …".
 
