@@ -43,6 +43,8 @@ class PaletteHit:
 
 DETAIL = FUZZY + 1  # below every name tier: only the description contains the query
 RELATED = DETAIL + 1  # below every lexical match: near the query by meaning only
+# Hits by meaning per group: a few hints, so one group's guesses never push the next groups off the list.
+PALETTE_RELATED = 3
 MAX_QUERY_CHARS = 100  # longer than any name; and what a query costs to rank grows with its length
 
 
@@ -157,7 +159,7 @@ def search_tools(query: str, *, session: Session, limit: int = 8) -> list[Palett
     hits = _best(index, query.lower(), "tools", limit, fuzzy=True, detail=True)
     if widens(query, len(hits)):
         hits = _with_related(hits, "tools", limit, index.shown(related_ids("tools", query, session=session,
-                                                                           limit=limit)))
+                                                                           limit=PALETTE_RELATED)))
     return hits
 
 
@@ -178,7 +180,7 @@ def search_articles(query: str, *, session: Session, limit: int = 6) -> list[Pal
                                      exclude={h.url for h in hits})
     if widens(query, len(hits)):
         hits = _with_related(hits, "news", limit, index.shown(related_ids("articles", query, session=session,
-                                                                          limit=limit)))
+                                                                          limit=PALETTE_RELATED)))
     return hits
 
 
