@@ -11,7 +11,7 @@ from .components.palette import palette_wrap
 from .components.status_bar import first_counts_script
 from .desk.loop import refresh_in_background
 from .pages import add_pages
-from .state.push import push_to_open_pages
+from .state.push import push_to_open_pages, warm_search_by_meaning
 
 app = rx.App(
     stylesheets=["/agentoire.css"],
@@ -28,3 +28,4 @@ add_pages(app)
 
 app.register_lifespan_task(refresh_in_background)
 app.register_lifespan_task(push_to_open_pages)
+app.register_lifespan_task(warm_search_by_meaning)

@@ -73,6 +73,13 @@ def _trusted_proxies_env() -> tuple[ProxyNetwork, ...]:
     return tuple(networks)
 
 
+def semantic_search_on() -> bool:
+    """`AGENTOIRE_SEMANTIC`: `0` (or `off`, `false`, `no`) keeps search lexical and never loads the model.
+
+    Read on each call (a dictionary lookup), so a bench or a test can compare both in one process."""
+    return os.environ.get("AGENTOIRE_SEMANTIC", "").strip().lower() not in ("0", "off", "false", "no")
+
+
 def admin_token_problem(token: str | None) -> str | None:
     """Why `token` cannot turn moderation on, or None when it can (or is simply unset)."""
     if token and len(token) < ADMIN_TOKEN_MIN_LENGTH:

@@ -18,10 +18,15 @@ Usage: .venv/bin/python bench/ui.py [--scale 1] [--tools N] [--articles N] [--ke
      our article page needs at least). `--no-bare` skips it (its build takes about a minute).
 3. Palette: `--keystrokes` keystrokes typed into the ⌘K box, each timed in the page from the input event
    to the result list showing that query's results (the page marks `data-query` when it renders);
-   p50 and p95 (goal p95 ≤ 50 ms).
+   p50 and p95. Typed twice, against the same database on the same port: with search by meaning off
+   (`AGENTOIRE_SEMANTIC=0`), then on (the default), once the server widens; how many keystrokes showed a
+   related row, and the server's RSS (its process group) after each. Before the server starts, in a fresh
+   process: the model's import and load time and RSS, and what an article index costs made from scratch
+   (embedding every article) against read back from the database.
 4. Ratios: home and article to their static files, and to the bare Reflex pages (goal: article ≤ 3× static).
 
-Results are printed and written to bench/results/ui.json.
+`--semantic on|off|both` (default both) picks the palette runs. Results are printed and written to
+bench/results/ui.json.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -228,9 +234,11 @@ PALETTE_JS = """async (queries) => {
   const input = document.querySelector('[data-testid=palette-input]');
   // The list is keyed by the query it answers: React puts a new element in for each answer, so it is
   // looked up afresh, and the whole dialog is watched.
-  const shown = () => document.getElementById('ag-palette-list')?.dataset.query;
+  const list = () => document.getElementById('ag-palette-list');
+  const shown = () => list()?.dataset.query;
   const dialog = document.querySelector('[data-testid=palette]');
   const times = [];
+  let widened = 0;
   for (const q of queries) {
     const t0 = performance.now();
     // The native setter, so React's onChange sees the new value (as it does for real keystrokes).
@@ -250,9 +258,89 @@ PALETTE_JS = """async (queries) => {
     }
     await new Promise((r) => requestAnimationFrame(() => r()));  // until the frame that shows them
     times.push(performance.now() - t0);
+    if (list()?.querySelector('[data-testid=related-label]')) widened += 1;
   }
-  return times;
+  return { times, widened };
 }"""
+
+# A query the bench's titles answer only by meaning: the palette shows a related row once the server widens.
+WIDENING_PROBE = "agents imagery"
+
+MEANING_COSTS = """
+import json, os, sys, time
+def rss():
+    return int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1]) / 1024
+before = rss()
+t0 = time.perf_counter()
+from agentoire_app.meaning.model import load_embedder
+t1 = time.perf_counter()
+embedder = load_embedder()
+t2 = time.perf_counter()
+loaded = rss()
+from sqlmodel import Session
+from agentoire_app.db import get_engine
+from agentoire_app.meaning.articles import embed_missing_articles, stored_article_index
+from agentoire_app.meaning.indexes import build_index
+with Session(get_engine(sys.argv[1])) as session:
+    t3 = time.perf_counter()
+    embedded = embed_missing_articles(embedder, session=session)
+    t4 = time.perf_counter()
+    index = stored_article_index(session=session)
+    t5 = time.perf_counter()
+    _signature, tools = build_index("tools", embedder, session=session)
+    t6 = time.perf_counter()
+    with_indexes = rss()
+    # The server's share of a keystroke, on and off in turn for each query (the switch is read per call).
+    from agentoire_app.meaning.indexes import build_indexes
+    from agentoire_app.services.palette import palette_search
+    build_indexes(session=session)
+    server = {"on": [], "off": []}
+    widened = 0
+    for query in json.loads(sys.argv[2]) * 2:
+        for mode in ("off", "on"):
+            os.environ["AGENTOIRE_SEMANTIC"] = "1" if mode == "on" else "0"
+            started = time.perf_counter()
+            hits = palette_search(query, session=session)
+            server[mode].append((time.perf_counter() - started) * 1000)
+            widened += mode == "on" and any(h.related for h in hits)
+print(json.dumps({"server_ms": server, "server_widened": widened // 2,"import_s": t1 - t0, "load_s": t2 - t1, "rss_before_mb": before, "rss_loaded_mb": loaded,
+                  "rss_with_indexes_mb": with_indexes, "articles_embedded": embedded, "embed_articles_s": t4 - t3,
+                  "read_article_vectors_s": t5 - t4, "article_vectors": len(index), "tool_vectors": len(tools),
+                  "embed_tools_s": t6 - t5}))
+"""
+
+
+def meaning_costs(db_url: str, queries: list[str]) -> dict[str, Any]:
+    """The model and the indexes, each measured in a fresh process: the first embeds every article (what
+    the first worker on a new database pays, once), the second finds them stored and reads them back (what
+    every worker pays at start); its RSS is the worker's."""
+    def fresh(queries: list[str]) -> dict[str, Any]:
+        done = subprocess.run([sys.executable, "-c", MEANING_COSTS, db_url, json.dumps(queries)], cwd=REPO,
+                              capture_output=True,
+                              text=True, env=dict(os.environ, AGENTOIRE_SEMANTIC="1", PYTHONPATH=str(REPO)),
+                              check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    first, second = fresh([]), fresh(queries)
+    return {**second, "articles_embedded": first["articles_embedded"], "embed_articles_s": first["embed_articles_s"]}
+
+
+def group_rss_mb(pid: int) -> tuple[float, float, int]:
+    """(sum, largest, count) of the resident memory of the processes in `pid`'s process group, in MB."""
+    pgid = os.getpgid(pid)
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) != pgid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        rss = next((line for line in status.splitlines() if line.startswith("VmRSS")), None)
+        if rss:
+            sizes.append(int(rss.split()[1]) / 1024)
+    return sum(sizes), max(sizes, default=0.0), len(sizes)
 
 
 def keystroke_queries(n: int) -> list[str]:
@@ -266,6 +354,29 @@ def keystroke_queries(n: int) -> list[str]:
     return queries[:n]
 
 
+def palette_keystrokes(base: str, args: argparse.Namespace, sync_playwright, *, widen: bool) -> dict:  # type: ignore[no-untyped-def]
+    """Keystrokes typed into the palette; with `widen`, first wait until the server widens by meaning."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(base + "/")
+        page.wait_for_function("document.querySelector('[data-testid=status-connection]')?.textContent === 'live'")
+        page.keyboard.press("Control+k")
+        page.get_by_test_id("palette").wait_for()
+        waited = 0.0
+        if widen:
+            t0 = time.monotonic()
+            while not page.evaluate(PALETTE_JS, [WIDENING_PROBE[:-1], WIDENING_PROBE])["widened"]:
+                if time.monotonic() - t0 > 300:
+                    raise TimeoutError("the server never widened a palette search by meaning")
+                time.sleep(1)
+            waited = time.monotonic() - t0
+        page.evaluate(PALETTE_JS, keystroke_queries(10))  # warm-up
+        typed = page.evaluate(PALETTE_JS, keystroke_queries(args.keystrokes))
+        browser.close()
+    return {"times": typed["times"], "widened": typed["widened"], "waited_for_widening_s": waited}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tools", type=int, default=None, help="default 10,000 × scale")
@@ -274,6 +385,8 @@ def main() -> int:
     parser.add_argument("--keystrokes", type=int, default=200)
     parser.add_argument("--loads", type=int, default=10)
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex app")
+    parser.add_argument("--semantic", choices=("both", "on", "off"), default="both",
+                        help="palette runs with search by meaning off, on, or both (off first)")
     args = parser.parse_args()
     args.tools = args.tools if args.tools is not None else 10_000 * args.scale
     args.articles = args.articles if args.articles is not None else 50_000 * args.scale
@@ -285,12 +398,19 @@ def main() -> int:
     t0 = time.monotonic()
     slug = seed(db_url, args.tools, args.articles)
     print(f"seeded {args.tools} tools and {args.articles} articles in {time.monotonic() - t0:.1f} s", flush=True)
+    costs = meaning_costs(db_url, keystroke_queries(args.keystrokes)) if args.semantic != "off" else {}
+    if costs:
+        print("meaning: " + json.dumps({k: v for k, v in costs.items() if k != "server_ms"}), flush=True)
 
     venv_bin = Path(sys.executable).parent
-    env = dict(os.environ, AGENTOIRE_DB_URL=db_url, AGENTOIRE_REFRESH_SECONDS="0",
+    # PYTHONPATH: the served app is this work tree's, whichever checkout the venv's `agentoire` came from.
+    env = dict(os.environ, AGENTOIRE_DB_URL=db_url, AGENTOIRE_REFRESH_SECONDS="0", PYTHONPATH=str(REPO),
                PATH=str(venv_bin) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("REDIS_URL", None)
-    server = AppServer(db_url=db_url, port=free_port(), log_path=work / "serve.log", env=env)
+    port = free_port()  # one port for every start: the built frontend carries it
+    modes = {"both": ("off", "on"), "on": ("on",), "off": ("off",)}[args.semantic]
+    server = AppServer(db_url=db_url, port=port, log_path=work / "serve.log",
+                       env=dict(env, AGENTOIRE_SEMANTIC="1" if modes[0] == "on" else "0"))
 
     import fcntl
     import hashlib
@@ -309,11 +429,22 @@ def main() -> int:
             bare, bare_base = (None, None) if args.no_bare else start_bare_reflex(work)
             results = run(server.base_url, f"http://127.0.0.1:{static_port}", static_dir, slug, args,
                           sync_playwright, bare_base)
+            palette: dict[str, dict] = {}
+            for i, mode in enumerate(modes):
+                if i:
+                    server.stop()
+                    server.env = dict(env, AGENTOIRE_SEMANTIC="1" if mode == "on" else "0")
+                    server.start()
+                typed = palette_keystrokes(server.base_url, args, sync_playwright, widen=mode == "on")
+                assert server.process is not None
+                total, largest, count = group_rss_mb(server.process.pid)
+                palette[mode] = {**typed, "rss_total_mb": total, "rss_largest_mb": largest, "processes": count}
         finally:
             static.terminate()
             server.stop()
             if bare is not None:
                 stop_group(bare)
+    results.update(palette_results(palette, costs))
     out = REPO / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "ui.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
@@ -350,22 +481,13 @@ def run(base: str, static_base: str, static_dir: Path, slug: str, args: argparse
             loads["bare_text"] = timed_loads(browser, bare_base + "/", ("title",), n)
             loads["bare_state"] = timed_loads(browser, bare_base + "/p/a-story", ("title",), n)
 
-        print("cold loads done; typing into the palette", flush=True)
-        page.goto(base + "/")
-        page.wait_for_function("document.querySelector('[data-testid=status-connection]')?.textContent === 'live'")
-        page.keyboard.press("Control+k")
-        page.get_by_test_id("palette").wait_for()
-        page.evaluate(PALETTE_JS, keystroke_queries(10))  # warm-up
-        keystrokes = page.evaluate(PALETTE_JS, keystroke_queries(args.keystrokes))
+        print("cold loads done", flush=True)
         browser.close()
 
     med = {f"{page_name}_{mark}_ms_median": median(values)
            for page_name, marks in loads.items() for mark, values in marks.items()}
     results: dict[str, object] = {
         "tools": args.tools, "articles": args.articles, "loads": n, **med,
-        "palette_keystroke_ms_p50": percentile(keystrokes, 50),
-        "palette_keystroke_ms_p95": percentile(keystrokes, 95),
-        "palette_keystrokes": len(keystrokes),
         "uptime": os.getloadavg(),
     }
 
@@ -403,10 +525,47 @@ def run(base: str, static_base: str, static_dir: Path, slug: str, args: argparse
             ("article complete / bare state-filled page", f"{results['article_ratio_to_bare_state']:.2f}×", ""),
         ]
     rows += [
-        (f"palette keystroke → results, p50 ({len(keystrokes)} keys)", f"{results['palette_keystroke_ms_p50']:.1f} ms", ""),
-        ("palette keystroke → results, p95", f"{results['palette_keystroke_ms_p95']:.1f} ms", "goal ≤ 50 ms"),
         ("load average (1, 5, 15 min)", " ".join(f"{v:.2f}" for v in os.getloadavg()), ""),
     ]
+    report(rows)
+    return results
+
+
+def palette_results(palette: dict[str, dict], costs: dict[str, Any]) -> dict[str, object]:
+    """The palette's figures per mode (and the model's costs), printed and returned for ui.json."""
+    results: dict[str, object] = {"meaning": costs}
+    rows: list[tuple[str, str, str]] = [("figure", "value", "baseline / goal")]
+    if costs:
+        server = costs["server_ms"]
+        rows += [(f"palette_search in-process, meaning {mode}: p50 / p95 ({len(server[mode])} keys, interleaved)",
+                  f"{percentile(server[mode], 50):.2f} / {percentile(server[mode], 95):.2f} ms", "")
+                 for mode in ("off", "on")]
+        rows.append(("  of which widened with a related row", str(costs["server_widened"]), ""))
+    for mode, run in palette.items():
+        times = run["times"]
+        results[f"palette_{mode}"] = {"keystroke_ms_p50": percentile(times, 50),
+                                      "keystroke_ms_p95": percentile(times, 95), "keystrokes": len(times),
+                                      "widened": run["widened"], "rss_total_mb": run["rss_total_mb"],
+                                      "rss_largest_mb": run["rss_largest_mb"], "processes": run["processes"]}
+        rows += [(f"palette, meaning {mode}: keystroke → results p50 ({len(times)} keys)",
+                  f"{percentile(times, 50):.1f} ms", ""),
+                 (f"palette, meaning {mode}: p95", f"{percentile(times, 95):.1f} ms", "goal ≤ 30 ms"),
+                 (f"palette, meaning {mode}: keystrokes showing a related row", str(run["widened"]), ""),
+                 (f"server RSS after, meaning {mode} ({run['processes']} processes)",
+                  f"{run['rss_total_mb']:.0f} MB", f"largest process {run['rss_largest_mb']:.0f} MB")]
+    if "on" in palette and "off" in palette:
+        on, off = palette["on"], palette["off"]
+        rows += [("palette p95, on / off", f"{percentile(on['times'], 95) / max(percentile(off['times'], 95), 0.001):.2f}×", ""),
+                 ("server RSS, on − off", f"{on['rss_total_mb'] - off['rss_total_mb']:.0f} MB", "goal ≤ 300 MB")]
+    if costs:
+        rows += [("model: import + load (fresh process)", f"{costs['import_s']:.2f} s + {costs['load_s']:.2f} s",
+                  "goal load ≤ 1 s"),
+                 ("model: RSS loaded, then with both indexes",
+                  f"+{costs['rss_loaded_mb'] - costs['rss_before_mb']:.0f} MB, "
+                  f"+{costs['rss_with_indexes_mb'] - costs['rss_before_mb']:.0f} MB", "goal ≤ 300 MB"),
+                 (f"article index made: embed {costs['articles_embedded']} articles", f"{costs['embed_articles_s']:.2f} s",
+                  f"read back {costs['article_vectors']} vectors {costs['read_article_vectors_s']:.2f} s"),
+                 (f"tool index made: embed {costs['tool_vectors']} tools", f"{costs['embed_tools_s']:.2f} s", "")]
     report(rows)
     return results
 

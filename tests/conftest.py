@@ -23,6 +23,9 @@ from agentoire_app.db import get_engine, normalize_url, upgrade_schema
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POSTGRES_URL = os.environ.get("AGENTOIRE_TEST_POSTGRES_URL", "").strip()
+# Search by meaning is off unless a test turns it on (tests/test_meaning.py): the ranking tests specify the
+# lexical order, and no test (nor the app a browser test starts) should load a model it does not look at.
+os.environ["AGENTOIRE_SEMANTIC"] = "0"
 REDIS_URL = os.environ.get("AGENTOIRE_TEST_REDIS_URL", "").strip()
 
 

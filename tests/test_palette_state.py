@@ -104,9 +104,9 @@ def test_groups_are_ordered_by_their_best_match_then_the_fixed_order() -> None:
             {"group": "news", "title": "Toggle", "detail": "policy", "url": "/news/toggle", "rank": 1}]
     rows = arrange("toggle", hits, [])
     assert [r.group for r in rows] == ["news", "commands", "tools"]  # news (1) and "toggle theme" (1): fixed order
-    # The page compares `index` as a number; every other field is text.
-    assert all(isinstance(r.index, int) for r in rows)
-    assert all(isinstance(v, str) for r in rows for k, v in asdict(r).items() if k != "index")
+    # The page compares `index` as a number and tests `related` as a flag; every other field is text.
+    assert all(isinstance(r.index, int) and isinstance(r.related, bool) for r in rows)
+    assert all(isinstance(v, str) for r in rows for k, v in asdict(r).items() if k not in ("index", "related"))
 
 
 def test_recent_picks_come_first_once_and_are_capped() -> None:

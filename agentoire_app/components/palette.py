@@ -19,6 +19,7 @@ from reflex.vars import ObjectVar, StringVar
 
 from ..state.palette import PaletteRow, PaletteState
 from .bridge import restore_focus
+from .rows import related_label
 
 LIST_ID = "ag-palette-list"
 
@@ -27,6 +28,7 @@ def _option(item: ObjectVar[PaletteRow]) -> rx.Component:
     return rx.el.div(
         rx.el.span(item.title, class_name="ag-palette-title"),
         rx.cond(item.detail != "", rx.el.span(item.detail, class_name="ag-palette-detail")),
+        rx.cond(item.related, related_label()),
         rx.cond(item.shortcut != "", rx.el.kbd(item.shortcut, class_name="ag-palette-kbd")),
         role="option",
         id=item.id,

@@ -24,9 +24,16 @@ def row_head(tag: Var[str], date: Var[str], source: Var[str], title: Var[str], h
     ]
 
 
+def related_label() -> rx.Component:
+    """The small mark on a search result found by meaning rather than by its words."""
+    return rx.el.span("related", class_name="ag-related", data_testid="related-label",
+                      title="near your search in meaning; none of its words match")
+
+
 def news_row(item: ObjectVar[ArticleRow]) -> rx.Component:
     return rx.el.li(
         *row_head(item.category, item.date, item.source, item.title, item.href),
+        rx.cond(item.related, related_label()),
         rx.cond(item.summary != "", rx.el.p(item.summary, class_name="ag-row-text")),
         data_testid="news-item",
         class_name="ag-row",

@@ -9,10 +9,12 @@ from .news import Article, ArticleTool, RemovedArticle, Source
 from .ops import Attempt, Lease
 from .stories import Story
 from .tools import Category, Submission, Tool
+from .vectors import ArticleVector
 
 __all__ = [
     "Article",
     "ArticleTool",
+    "ArticleVector",
     "Attempt",
     "CandidateEvidence",
     "Category",

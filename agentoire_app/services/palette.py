@@ -2,7 +2,8 @@
 
 Rank, best first: the name tiers of `services.name_rank` (the name is the query, starts with it, a word of
 it starts with it, contains it, has its letters in order: "fuzzy"), then the description contains it; ties keep a stable order (short names first for tools, newest first
-for stories).
+for stories). When a group finds few, it is widened by meaning (`services.related`): those hits come last
+and are marked `related`.
 
 Names and titles are short, so each table's display fields live in a small in-process index, rebuilt
 when the table's signature (row count, highest id) or its age changes: one cheap aggregate query
@@ -26,6 +27,7 @@ from sqlmodel import Session, col
 
 from ..models import Article, Category, Tool
 from .name_rank import EXACT, FUZZY, PREFIX, SUBSTRING, WORD_START, letters_in_order, starts_a_word
+from .related import related_ids, widens
 from .search import article_match
 
 
@@ -36,9 +38,13 @@ class PaletteHit:
     detail: str
     url: str
     rank: int
+    related: bool = False  # found by meaning, not by its words (`services.related`)
 
 
 DETAIL = FUZZY + 1  # below every name tier: only the description contains the query
+RELATED = DETAIL + 1  # below every lexical match: near the query by meaning only
+# Hits by meaning per group: a few hints, so one group's guesses never push the next groups off the list.
+PALETTE_RELATED = 3
 MAX_QUERY_CHARS = 100  # longer than any name; and what a query costs to rank grows with its length
 
 
@@ -47,13 +53,19 @@ class _Index:
     """Every row's display fields, lower-cased once; rebuilt when the table's signature changes."""
 
     signature: tuple
-    rows: list[tuple[str, str, str, str, str]]  # (name_lower, detail_lower, title, detail, url)
+    rows: list[tuple[str, str, str, str, str, int]]  # (name_lower, detail_lower, title, detail, url, id)
     built_at: float = 0.0
     checked_at: float = 0.0
     names: list[str] = field(default_factory=list)
+    positions: dict[int, int] = field(default_factory=dict)  # id → row, for the hits found by meaning
 
     def __post_init__(self) -> None:
         self.names = [row[0] for row in self.rows]
+        self.positions = {row[5]: i for i, row in enumerate(self.rows)}
+
+    def shown(self, ids: list[int]) -> list[tuple[str, str, str]]:
+        """(title, detail, url) of the rows with these ids, in their order (ids not held yet are left out)."""
+        return [self.rows[p][2:5] for i in ids if (p := self.positions.get(i)) is not None]
 
 
 # Inserts and deletes change the signature at once; an edited name or title shows within this many seconds.
@@ -138,12 +150,17 @@ def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, det
 def search_tools(query: str, *, session: Session, limit: int = 8) -> list[PaletteHit]:
     """Tools by name (all five tiers) and tagline; ties: shorter, then alphabetical names first."""
     def load() -> list:
-        rows = sorted(session.execute(sa.select(col(Tool.slug), col(Tool.name), col(Tool.tagline))).all(),
+        rows = sorted(session.execute(sa.select(col(Tool.slug), col(Tool.name), col(Tool.tagline), col(Tool.id))).all(),
                       key=lambda r: (len(r[1]), r[1].lower()))
-        return [(n.lower(), (t or "").lower(), n, t or "", f"/tools/{s}") for s, n, t in rows]
+        return [(n.lower(), (t or "").lower(), n, t or "", f"/tools/{s}", i) for s, n, t, i in rows]
 
     signature = sa.select(sa.func.count(), sa.func.max(col(Tool.id)))
-    return _best(_index(session, "tools", signature, load), query.lower(), "tools", limit, fuzzy=True, detail=True)
+    index = _index(session, "tools", signature, load)
+    hits = _best(index, query.lower(), "tools", limit, fuzzy=True, detail=True)
+    if widens(query, len(hits)):
+        hits = _with_related(hits, "tools", limit, index.shown(related_ids("tools", query, session=session,
+                                                                           limit=PALETTE_RELATED)))
+    return hits
 
 
 def search_articles(query: str, *, session: Session, limit: int = 6) -> list[PaletteHit]:
@@ -151,17 +168,29 @@ def search_articles(query: str, *, session: Session, limit: int = 6) -> list[Pal
     summary through the full-text index. Fuzzy matching is left out: long titles contain almost any
     letters in order, so it would only add noise."""
     def load() -> list:
-        rows = session.execute(sa.select(col(Article.slug), col(Article.title), col(Article.category))
+        rows = session.execute(sa.select(col(Article.slug), col(Article.title), col(Article.category), col(Article.id))
                                .order_by(col(Article.published_at).desc(), col(Article.id).desc())).all()
-        return [(t.lower(), "", t, c, f"/news/{s}") for s, t, c in rows]
+        return [(t.lower(), "", t, c, f"/news/{s}", i) for s, t, c, i in rows]
 
     signature = sa.select(sa.func.count(), sa.func.max(col(Article.id)))
-    hits = _best(_index(session, "articles", signature, load), query.lower(), "news", limit,
-                 fuzzy=False, detail=False)
+    index = _index(session, "articles", signature, load)
+    hits = _best(index, query.lower(), "news", limit, fuzzy=False, detail=False)
     if len(hits) < limit and len(query) >= 3:
         hits += _articles_by_summary(query, session=session, limit=limit - len(hits),
                                      exclude={h.url for h in hits})
+    if widens(query, len(hits)):
+        hits = _with_related(hits, "news", limit, index.shown(related_ids("articles", query, session=session,
+                                                                          limit=PALETTE_RELATED)))
     return hits
+
+
+def _with_related(hits: list[PaletteHit], group: str, limit: int,
+                  related: list[tuple[str, str, str]]) -> list[PaletteHit]:
+    """`hits`, then the related (title, detail, url) not already among them, up to `limit` in all."""
+    shown = {h.url for h in hits}
+    extra = [PaletteHit(group, title, detail, url, RELATED, related=True)
+             for title, detail, url in related if url not in shown]
+    return hits + extra[:limit - len(hits)]
 
 
 def _articles_by_summary(query: str, *, session: Session, limit: int, exclude: set[str]) -> list[PaletteHit]:
@@ -181,7 +210,9 @@ def search_categories(query: str, *, session: Session, limit: int = 4) -> list[P
     def load() -> list:
         rows = session.execute(sa.select(col(Category.slug), col(Category.name), col(Category.description))
                                .order_by(col(Category.position), col(Category.name))).all()
-        return [(n.lower(), (d or "").lower(), n, d or "", f"/tools?category={s}") for s, n, d in rows]
+        # Categories are never widened by meaning: their place stands in for an id.
+        return [(n.lower(), (d or "").lower(), n, d or "", f"/tools?category={s}", i)
+                for i, (s, n, d) in enumerate(rows)]
 
     signature = sa.select(sa.func.count(), sa.func.max(col(Category.name)))
     return _best(_index(session, "categories", signature, load), query.lower(), "categories", limit,

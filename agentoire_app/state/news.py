@@ -24,7 +24,7 @@ from ..ingest.categorize import CATEGORY_DESCRIPTIONS
 from ..models import Article, Source, utcnow
 from ..services.news import list_articles, list_sources
 from ..services.paging import page_or_first
-from ..services.search import search_articles
+from ..services.related import search_articles_with_related
 from ..services.sources import source_status_public
 from ..services.stories import ranked_stories
 from .rows import ArticleRow, article_row
@@ -64,14 +64,14 @@ def _read_news(q: str, category: str, page: int,
                session: Session) -> tuple[list[ArticleRow], list[SourceStateRow], bool]:
     """The page's rows, the sources' states when there is nothing to show, and whether a next page exists."""
     offset = (page - 1) * PAGE_SIZE
-    rows: Sequence[tuple[Article, Source]]
+    rows: Sequence[tuple[Article, Source, bool]]
     if q:
-        rows = search_articles(q, session=session, category=category or None,
-                               limit=PAGE_SIZE + 1, offset=offset)
+        rows = search_articles_with_related(q, session=session, category=category or None,
+                                            limit=PAGE_SIZE + 1, offset=offset)
     else:
-        rows = list_articles(session=session, category=category or None,
-                             limit=PAGE_SIZE + 1, offset=offset)
-    articles = [article_row(a, s) for a, s in rows[:PAGE_SIZE]]
+        rows = [(a, s, False) for a, s in list_articles(session=session, category=category or None,
+                                                        limit=PAGE_SIZE + 1, offset=offset)]
+    articles = [article_row(a, s, related=related) for a, s, related in rows[:PAGE_SIZE]]
     filtered = bool(q or category or page > 1)
     sources = [] if articles or filtered else [_source_state(s) for s in list_sources(session=session)]
     return articles, sources, len(rows) > PAGE_SIZE

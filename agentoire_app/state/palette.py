@@ -43,6 +43,7 @@ class PaletteRow:
     shortcut: str
     index: int
     id: str
+    related: bool = False  # found by meaning, not by its words
 
 
 def command_items(query: str) -> list[dict[str, str | int]]:
@@ -92,7 +93,8 @@ def arrange(query: str, hits: list[dict[str, str | int]], recent: list[dict[str,
         rows = [item for _, items in ordered for item in items]
     return [PaletteRow(group=str(item["group"]), title=str(item["title"]), detail=str(item.get("detail", "")),
                        url=str(item.get("url", "")), action=str(item.get("action", "")),
-                       shortcut=str(item.get("shortcut", "")), index=i, id=f"ag-palette-option-{i}")
+                       shortcut=str(item.get("shortcut", "")), index=i, id=f"ag-palette-option-{i}",
+                       related=bool(item.get("related", False)))
             for i, item in enumerate(rows)]
 
 

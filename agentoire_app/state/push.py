@@ -27,7 +27,9 @@ from reflex.state import StateUpdate
 
 from .. import pulse
 from ..concurrency import in_session
+from ..meaning.indexes import refresh_held
 from ..services.news import news_revision
+from ..services.related import warm
 from ..services.tools import tools_revision
 from ..settings import get_settings
 from .status import refresh_status
@@ -122,6 +124,7 @@ async def push_to_open_pages(app: rx.App) -> None:
             if heard or pulse.take_local_wake() or changed:
                 pulse.next_generation()
                 revision.seen = None  # the change is pushed: the next check only records the new revision
+                refresh_held()  # new or edited articles and tools: the search by meaning rebuilds (in a thread)
                 await broadcast_refresh(app)
     except asyncio.CancelledError:
         log.info("push: stopped")
@@ -129,3 +132,14 @@ async def push_to_open_pages(app: rx.App) -> None:
         pulse.set_listening(False)
         if channel is not None:
             await channel.aclose()
+
+
+async def warm_search_by_meaning() -> None:
+    """At start, load the embedding model and build this worker's vector indexes, off the event loop, so
+    the first searches can already widen by meaning (until then they are lexical)."""
+    try:
+        await in_session(lambda session: warm(session=session))
+    except asyncio.CancelledError:
+        log.info("search by meaning: warm-up stopped")
+    except Exception:
+        log.exception("search by meaning: warm-up failed; search stays lexical until a search retries")

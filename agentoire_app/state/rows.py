@@ -20,6 +20,7 @@ class ArticleRow:
     source: str
     summary: str = ""
     date_iso: str = ""
+    related: bool = False  # a search result found by meaning, not by its words
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class CategoryOption:
     name: str
 
 
-def article_row(article: Article, source: Source) -> ArticleRow:
+def article_row(article: Article, source: Source, *, related: bool = False) -> ArticleRow:
     return ArticleRow(
         slug=article.slug,
         href=f"/news/{article.slug}",
@@ -47,6 +48,7 @@ def article_row(article: Article, source: Source) -> ArticleRow:
         date=short_date(article.published_at),
         source=source_name(source.title, source.site_url or source.url),
         summary=plain_text(article.summary, 200),
+        related=related,
     )
 
 
