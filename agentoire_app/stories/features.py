@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 LEAD_WORDS = 60  # the lead is where a report says what happened; later text wanders off to context
 MEANING_LEAD_WORDS = 30  # the embedding averages every word, so it reads only the lead's first sentence or so
@@ -24,7 +25,7 @@ TITLE_WEIGHT = 2.0  # a headline term counts twice a lead term
 NAME_WEIGHT = 2.0  # a name or number counts twice an ordinary word
 
 _WORD = re.compile(r"[^\W_](?:[\w+]|['’.\-](?=[^\W_]))*", re.UNICODE)
-_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
+_SENTENCE_ENDS = frozenset(".!?:;\"“”")
 # Function words and newsroom furniture: carrying no event, they only add noise to the cosine. IDF would
 # discount them too, but not in a small window, where "the" can look rare.
 _STOPWORD_TEXT = """
@@ -39,8 +40,11 @@ read more article url comments points continue reading here's link source via fu
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """A word as the decider compares it: lowercase, accents off, possessive and plural -s stripped."""
+    """A word as the decider compares it: lowercase, accents off, possessive and plural -s stripped.
+
+    Cached: a refresh folds the same few thousand words hundreds of thousands of times."""
     word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() or word
     word = word.lower().replace("’", "'")
     if word.endswith("'s"):
@@ -58,11 +62,15 @@ def _is_name(token: str, *, first_in_sentence: bool, title_case: bool) -> bool:
     capital anywhere but at a sentence start makes a name. Headlines in Title Case capitalise every word,
     so there only digits and inner capitals count.
     """
-    if any(ch.isdigit() for ch in token):
-        return True
-    if _CAMEL.search(token):
+    if _spelt_as_name(token):
         return True
     return token[:1].isupper() and not first_in_sentence and not title_case
+
+
+@lru_cache(maxsize=1 << 16)
+def _spelt_as_name(token: str) -> bool:
+    """A name wherever it stands: a digit (2026, 3060, X2) or inner capitals (NotePin, CLOiD, RTX)."""
+    return bool(_DIGIT.search(token) or _CAMEL.search(token))
 
 
 def _looks_title_case(tokens: list[str]) -> bool:
@@ -90,6 +98,7 @@ class ArticleFeatures:
     actions: frozenset[str] = field(default_factory=frozenset)  # what the headline says happened
 
 
+_DIGIT = re.compile(r"\d")
 _CAMEL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}")  # NotePin, iPhone, CLOiD; acronyms (TV, RTX)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 # A link aggregator's furniture ("Article URL: … Comments URL: … Points: 89 # Comments: 66"): the same
@@ -112,13 +121,15 @@ def _scan(text: str, *, weight: float, terms: defaultdict[str, float], names: se
     tokens = _WORD.findall(text)
     title_case = headline and _looks_title_case(tokens)
     folded_words: list[str] = []
-    first = True
+    end = 0
     for match in _WORD.finditer(text):
         token = match.group()
         word = fold(token)
-        start = match.start()
-        before = text[:start]
-        first = not before.strip() or bool(_SENTENCE_END.search(before))
+        # What stands between the previous word and this one says whether a sentence starts here (a word
+        # never ends in punctuation, so the gap alone decides).
+        gap = text[end:match.start()].rstrip()
+        first = (not gap and end == 0) or bool(gap and gap[-1] in _SENTENCE_ENDS)
+        end = match.end()
         if len(word) < 2 or word in STOPWORDS or token.lower() in STOPWORDS:
             continue
         folded_words.append(word)
