@@ -4,6 +4,9 @@ Title Case headline is still a name, and the meaning of two reports joins them w
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 from stories_items import features, item, items
@@ -91,3 +94,11 @@ def test_reports_naming_their_maker_only_at_sentence_starts_still_join() -> None
     """Both Mammotion reports write the name only where every word is capitalised (a headline's first
     word, a sentence start): the window, which never writes it in lower case, makes it a name."""
     assert _stories("Mammotion unveils smarter robot lawn mowers", "My favorite no-boundary- wire robot mower") == 1
+
+
+def test_loading_the_meaning_model_leaves_the_apps_logging_alone() -> None:
+    """The embedding library configures root logging when imported; the app's stays as it was."""
+    probe = ("import logging, agentoire_app.stories.meaning as m; m.meaning('x'); "
+             "root = logging.getLogger(); print(len(root.handlers), root.level)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", str(logging.WARNING)]

@@ -13,13 +13,23 @@ nothing never pays for it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
 import numpy as np
-import wordllama
-from wordllama import WordLlama
-from wordllama.inference import WordLlamaInference
+
+# wordllama calls `logging.basicConfig(level=INFO)` when imported, which would give the whole app a root
+# handler at INFO (every HTTP request of a refresh logged). Whatever logging the app had before the
+# import is put back right after it.
+_ROOT = logging.getLogger()
+_HANDLERS, _LEVEL = list(_ROOT.handlers), _ROOT.level
+import wordllama  # noqa: E402
+from wordllama import WordLlama  # noqa: E402
+from wordllama.inference import WordLlamaInference  # noqa: E402
+
+_ROOT.handlers[:] = _HANDLERS
+_ROOT.setLevel(_LEVEL)
 
 _LOCK = threading.Lock()
 _MODEL: list[WordLlamaInference] = []
