@@ -8,12 +8,17 @@ The rule (measured on real news in `bench/stories_quality.py`; see `bench/README
 1. A reprint always joins: the same headline words (syndication, link posts, two URLs of one story).
 2. Otherwise only stories *open* around the article's published time are candidates (`StoryRule.window`
    on either side of the story's first and last article), and only those sharing at least one *rare
-   name or number* with it: used by at most 13% of the window's articles (at least 8, at most 40 of them). Same company is not enough: "Nvidia" is in
-   a dozen of a day's stories; "Rubin" or "3060" is in one.
-3. Among them the article joins the story whose articles are on average most like it (TF-IDF cosine over
-   headline and lead, names and numbers weighted up), when that average clears `StoryRule.threshold`.
-   The average, not the best single match: one wide roundup in a story must not pull in everything it
-   mentions (measured: the best single match loses 5 points of precision for 3 of recall).
+   name or number* with it: used by at most 13% of the window's articles (at least 8, at most 40 of
+   them). Same company is not enough: "Nvidia" is in a dozen of a day's stories; "Rubin" or "3060" is in
+   one. The window also decides what is a name (`DocumentFrequencies.names`).
+3. Only stories of the article's own kind: a "how to watch" piece or a live blog is not the event's report.
+4. Against each member the article scores a blend of TF-IDF cosine (shared words, names weighted up) and
+   embedding cosine (`meaning`: same event in other words), or 0 when their headlines *conflict* (numbers
+   that differ, or kinds of event that differ: a partnership is not an unveiling).
+5. The article joins the story whose members it is on average most like, when that average clears
+   `StoryRule.threshold`. The average, not the best single match: one wide roundup in a story must not
+   pull in everything it mentions (measured: the best single match loses 5 points of precision for 3 of
+   recall).
 """
 
 from __future__ import annotations
