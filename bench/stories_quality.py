@@ -1,11 +1,12 @@
 """Clustering quality of the story decider on labelled real news, beside a TF-IDF baseline, in one run.
 
-    python bench/stories_quality.py [--items tests/fixtures/stories/items.jsonl] [--gold …/gold.tsv]
+    python bench/stories_quality.py [--items tests/fixtures/stories/items.jsonl] [--gold …/gold_reviewed.tsv …/gold.tsv]
 
 Each item goes through the app's own cleaning (`html_to_text`, `shorten`: what `article.summary` holds),
 then through `stories.assign` in published order, exactly as a refresh would. Scores: pairwise precision,
 recall and F1 (pairs of items put together), B-cubed F1, and the lenient pairwise F1 against the gold
-`storyline_id`. The baseline is the usual online method: TF-IDF cosine of title + summary over all words,
+`storyline_id`, each against the reviewed labels (`gold_reviewed.tsv`, changes in `labels-changes.tsv`)
+and the first labelling (`gold.tsv`); and the same scores for each day clustered on its own. The baseline is the usual online method: TF-IDF cosine of title + summary over all words,
 join the most similar earlier item's story above a threshold (best threshold reported, which flatters it).
 """
 
@@ -19,6 +20,7 @@ from collections import defaultdict
 from datetime import datetime
 from itertools import combinations
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -33,6 +35,7 @@ from agentoire_app.stories.features import (
     weighted,
 )
 
+T = TypeVar("T")
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "stories"
 
 
@@ -90,25 +93,54 @@ def scores(predicted: dict[int, int], gold: dict[int, str]) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1, "bcubed_f1": 2 * bp * br / (bp + br)}
 
 
+def read_gold(path: Path, index: dict[str, int]) -> tuple[dict[int, str], dict[int, str]]:
+    """(story label, storyline label) of each item the file names."""
+    rows = list(csv.DictReader(path.open(), delimiter="\t"))
+    return ({index[r["url"]]: r["cluster_id"] for r in rows if r["url"] in index},
+            {index[r["url"]]: r["storyline_id"] for r in rows if r["url"] in index})
+
+
+def only(labels: dict[int, T], keys: set[int]) -> dict[int, T]:
+    return {k: v for k, v in labels.items() if k in keys}
+
+
+def rounded(s: dict[str, float]) -> dict[str, float]:
+    return {m: round(v, 3) for m, v in s.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=Path, default=FIXTURES / "items.jsonl")
-    parser.add_argument("--gold", type=Path, default=FIXTURES / "gold.tsv")
+    parser.add_argument("--gold", type=Path, nargs="+",
+                        default=[FIXTURES / "gold_reviewed.tsv", FIXTURES / "gold.tsv"],
+                        help="label files, scored in turn (the first is the one --errors lists against)")
     parser.add_argument("--errors", action="store_true", help="list wrongly merged and wrongly split pairs")
     args = parser.parse_args()
     items = load(args.items)
     index = {item["url"]: i for i, item in enumerate(items)}
-    rows = list(csv.DictReader(args.gold.open(), delimiter="\t"))
-    gold = {index[r["url"]]: r["cluster_id"] for r in rows if r["url"] in index}
-    storyline = {index[r["url"]]: r["storyline_id"] for r in rows if r["url"] in index}
     feats = features(items)
     ours = cluster(feats, StoryRule())
-    results = {"stories": scores(ours, gold), "stories_vs_storylines": scores(ours, storyline)}
-    best = max((scores(baseline(feats, t / 100), gold) | {"threshold": t / 100} for t in range(10, 80, 5)),
-               key=lambda s: s["f1"])
-    results["tfidf_baseline_best_threshold"] = best
-    print(json.dumps({k: {m: round(v, 3) for m, v in s.items()} for k, s in results.items()}, indent=2))
-    print(f"{len(items)} items, {len(set(gold.values()))} gold stories, {len(set(ours.values()))} found")
+    days = sorted({f.published_at.date() for f in feats})
+    # Each day clustered on its own, as if it were all the decider had seen: a rule tuned on one day
+    # must hold on the other.
+    per_day = {day: {f.key for f in feats if f.published_at.date() == day} for day in days}
+    day_runs = {day: cluster([f for f in feats if f.key in keys], StoryRule()) for day, keys in per_day.items()}
+    thresholds = [t / 100 for t in range(10, 80, 5)]
+    baselines = {t: baseline(feats, t) for t in thresholds}
+    results: dict[str, dict[str, object]] = {}
+    for path in args.gold:
+        gold, storyline = read_gold(path, index)
+        best = max(thresholds, key=lambda t: scores(baselines[t], gold)["f1"])
+        results[path.name] = {
+            "stories": rounded(scores(ours, gold)),
+            "stories_vs_storylines": rounded(scores(ours, storyline)),
+            **{f"day {day}": rounded(scores(day_runs[day], only(gold, keys))) for day, keys in per_day.items()},
+            "tfidf_baseline_best_threshold": rounded(scores(baselines[best], gold)) | {"threshold": best},
+        }
+    print(json.dumps(results, indent=2))
+    gold, _ = read_gold(args.gold[0], index)
+    print(f"{len(items)} items, {len(set(gold.values()))} gold stories ({args.gold[0].name}), "
+          f"{len(set(ours.values()))} found")
     if args.errors:
         p, g = pairs(ours), pairs(gold)
         for kind, wrong in (("merged, should be apart", p - g), ("apart, should be together", g - p)):

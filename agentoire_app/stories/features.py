@@ -17,13 +17,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 LEAD_WORDS = 60  # the lead is where a report says what happened; later text wanders off to context
+MEANING_LEAD_WORDS = 30  # the embedding averages every word, so it reads only the lead's first sentence or so
 TITLE_WEIGHT = 2.0  # a headline term counts twice a lead term
 NAME_WEIGHT = 2.0  # a name or number counts twice an ordinary word
 
 _WORD = re.compile(r"[^\W_](?:[\w+]|['’.\-](?=[^\W_]))*", re.UNICODE)
-_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
+_SENTENCE_ENDS = frozenset(".!?:;\"“”")
 # Function words and newsroom furniture: carrying no event, they only add noise to the cosine. IDF would
 # discount them too, but not in a small window, where "the" can look rare.
 _STOPWORD_TEXT = """
@@ -38,8 +40,11 @@ read more article url comments points continue reading here's link source via fu
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """A word as the decider compares it: lowercase, accents off, possessive and plural -s stripped."""
+    """A word as the decider compares it: lowercase, accents off, possessive and plural -s stripped.
+
+    Cached: a refresh folds the same few thousand words hundreds of thousands of times."""
     word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() or word
     word = word.lower().replace("’", "'")
     if word.endswith("'s"):
@@ -57,11 +62,15 @@ def _is_name(token: str, *, first_in_sentence: bool, title_case: bool) -> bool:
     capital anywhere but at a sentence start makes a name. Headlines in Title Case capitalise every word,
     so there only digits and inner capitals count.
     """
-    if any(ch.isdigit() for ch in token):
-        return True
-    if _CAMEL.search(token):
+    if _spelt_as_name(token):
         return True
     return token[:1].isupper() and not first_in_sentence and not title_case
+
+
+@lru_cache(maxsize=1 << 16)
+def _spelt_as_name(token: str) -> bool:
+    """A name wherever it stands: a digit (2026, 3060, X2) or inner capitals (NotePin, CLOiD, RTX)."""
+    return bool(_DIGIT.search(token) or _CAMEL.search(token))
 
 
 def _looks_title_case(tokens: list[str]) -> bool:
@@ -81,27 +90,50 @@ class ArticleFeatures:
     names: frozenset[str]
     title_key: tuple[str, ...]
     title_words: frozenset[str] = field(default_factory=frozenset)
+    capitalised: frozenset[str] = field(default_factory=frozenset)  # spelt with a capital somewhere …
+    lowercase: frozenset[str] = field(default_factory=frozenset)  # … and spelt in lower case somewhere
+    numbers: frozenset[str] = field(default_factory=frozenset)  # the headline's numbers, years left out
+    kind: str = ""  # "preview" (how to watch), "live" (a live blog), "" (a report)
+    text: str = ""  # headline and lead as plain text, for `meaning`
+    actions: frozenset[str] = field(default_factory=frozenset)  # what the headline says happened
 
 
+_DIGIT = re.compile(r"\d")
 _CAMEL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}")  # NotePin, iPhone, CLOiD; acronyms (TV, RTX)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
+# A link aggregator's furniture ("Article URL: … Comments URL: … Points: 89 # Comments: 66"): the same
+# words under every link post, which would make all of them look alike.
+_LINK_POST = re.compile(r"(?:Article URL|Comments URL|Points|# Comments):\s*\d*", re.IGNORECASE)
 
 
-def _scan(text: str, *, weight: float, terms: defaultdict[str, float], names: set[str], headline: bool) -> list[str]:
-    text = _URL.sub(" ", text)
+@dataclass
+class _Spelling:
+    """How the article spells its words: what `DocumentFrequencies` needs to tell a name set in Title
+    Case or at a sentence start ("Rubin", "Mammotion") from an ordinary word ("Things", "Finally")."""
+
+    capitalised: set[str] = field(default_factory=set)
+    lowercase: set[str] = field(default_factory=set)
+
+
+def _scan(text: str, *, weight: float, terms: defaultdict[str, float], names: set[str], headline: bool,
+          spelling: _Spelling) -> list[str]:
+    text = _LINK_POST.sub(" ", _URL.sub(" ", text))
     tokens = _WORD.findall(text)
     title_case = headline and _looks_title_case(tokens)
     folded_words: list[str] = []
-    first = True
+    end = 0
     for match in _WORD.finditer(text):
         token = match.group()
         word = fold(token)
-        start = match.start()
-        before = text[:start]
-        first = not before.strip() or bool(_SENTENCE_END.search(before))
+        # What stands between the previous word and this one says whether a sentence starts here (a word
+        # never ends in punctuation, so the gap alone decides).
+        gap = text[end:match.start()].rstrip()
+        first = (not gap and end == 0) or bool(gap and gap[-1] in _SENTENCE_ENDS)
+        end = match.end()
         if len(word) < 2 or word in STOPWORDS or token.lower() in STOPWORDS:
             continue
         folded_words.append(word)
+        (spelling.capitalised if token[:1].isupper() else spelling.lowercase).add(word)
         is_name = _is_name(token, first_in_sentence=first, title_case=title_case)
         if is_name:
             names.add(word)
@@ -109,18 +141,67 @@ def _scan(text: str, *, weight: float, terms: defaultdict[str, float], names: se
     return folded_words
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# Pieces that announce or follow an event rather than report it: they form their own story (a "how to
+# watch the keynote" piece is not the keynote's news, and a live blog covers the whole show).
+_PREVIEW = re.compile(r"\b(?:how|where|when)(?: and where)? to (?:watch|stream|follow)\b|\blive ?stream|"
+                      r"\bwhat to expect\b|\bpreview\b", re.IGNORECASE)
+_LIVE = re.compile(r"\blive(?: blog|:| -| –| —| updates| coverage)|\bas it happened\b", re.IGNORECASE)
+
+
+def headline_kind(title: str) -> str:
+    """"preview", "live" or "" (a report): announcements of an event and live blogs are stories apart."""
+    if _PREVIEW.search(title):
+        return "preview"
+    return "live" if _LIVE.search(title) else ""
+
+
+# What kind of thing a headline says happened, from its verb or noun. Two reports whose headlines each
+# say and disagree (a partnership, a product unveiling) are two events even when the same companies
+# and the same words fill both; a headline that says neither decides nothing.
+_ACTION_WORDS = {
+    "deal": "partner partnership partnering team deal alliance collaborate collaboration acquire acquisition "
+            "merger merge",
+    "money": "raise raised funding valuation ipo",
+    "legal": "sue sued lawsuit court judge fine fined ban banned probe investigate investigation regulator "
+             "watchdog",
+    "launch": "launch launched unveil unveiled debut introduce announce reveal release",
+}
+ACTIONS = {fold(word): kind for kind, words in _ACTION_WORDS.items() for word in words.split()}
+
+
+def headline_actions(words: Iterable[str]) -> frozenset[str]:
+    """The kinds of event ("deal", "money", "legal", "launch") the headline's folded words name."""
+    return frozenset(ACTIONS[w] for w in words if w in ACTIONS)
+
+
+def headline_numbers(words: Iterable[str]) -> frozenset[str]:
+    """The headline's numbers and model numbers (3060, 800, x2), years left out: every CES report says 2026."""
+    return frozenset(w for w in words if any(ch.isdigit() for ch in w) and not _YEAR.fullmatch(w))
+
+
+def _plain(title: str, summary: str) -> str:
+    """Headline and the lead's first words as plain text, link furniture and URLs left out."""
+    headline = " ".join(_URL.sub(" ", title).split())
+    lead = _LINK_POST.sub(" ", _URL.sub(" ", summary)).split()[:MEANING_LEAD_WORDS]
+    return f"{headline}. {' '.join(lead)}"
+
+
 def article_features(key: int, title: str, summary: str, *, published_at: datetime,
                      source: str) -> ArticleFeatures:
     """Features from the headline and the first `LEAD_WORDS` words of the summary."""
     terms: defaultdict[str, float] = defaultdict(float)
     names: set[str] = set()
-    title_words = _scan(title, weight=TITLE_WEIGHT, terms=terms, names=names, headline=True)
+    spelling = _Spelling()
+    title_words = _scan(title, weight=TITLE_WEIGHT, terms=terms, names=names, headline=True, spelling=spelling)
     lead = " ".join(summary.split()[:LEAD_WORDS])
-    _scan(lead, weight=1.0, terms=terms, names=names, headline=False)
-    # A name spelt in Title Case in the headline is still a name when the lead spells it the same way.
+    _scan(lead, weight=1.0, terms=terms, names=names, headline=False, spelling=spelling)
     return ArticleFeatures(key=key, published_at=published_at, source=source, terms=dict(terms),
                            names=frozenset(names), title_key=tuple(title_words),
-                           title_words=frozenset(title_words))
+                           title_words=frozenset(title_words), capitalised=frozenset(spelling.capitalised),
+                           lowercase=frozenset(spelling.lowercase), numbers=headline_numbers(title_words),
+                           kind=headline_kind(title), actions=headline_actions(title_words),
+                           text=_plain(title, summary))
 
 
 class DocumentFrequencies:
@@ -128,6 +209,7 @@ class DocumentFrequencies:
 
     def __init__(self, articles: Iterable[ArticleFeatures] = ()) -> None:
         self.df: Counter[str] = Counter()
+        self.lowercase: set[str] = set()
         self.n = 0
         for article in articles:
             self.add(article)
@@ -135,6 +217,13 @@ class DocumentFrequencies:
     def add(self, article: ArticleFeatures) -> None:
         self.n += 1
         self.df.update(article.terms.keys())
+        self.lowercase.update(article.lowercase)
+
+    def names(self, article: ArticleFeatures) -> frozenset[str]:
+        """The article's names: those its own spelling shows, and the words it capitalises that no article
+        of the window ever spells in lower case ("Rubin" in a Title Case headline, "Mammotion" opening a
+        sentence). The window decides, so no list of common words is needed."""
+        return article.names | (article.capitalised - self.lowercase)
 
     def idf(self, term: str) -> float:
         """Smoothed IDF; a term no article of the window has yet counts as the rarest."""
@@ -142,8 +231,11 @@ class DocumentFrequencies:
 
 
 def weighted(article: ArticleFeatures, df: DocumentFrequencies) -> dict[str, float]:
-    """The article's TF-IDF vector, unit length (sublinear term frequency)."""
-    vector = {t: (1.0 + math.log(c)) * df.idf(t) for t, c in article.terms.items() if c > 0}
+    """The article's TF-IDF vector, unit length (sublinear term frequency); a name only the window shows
+    to be one is weighted up like the names the article's own spelling shows."""
+    found = df.names(article) - article.names
+    vector = {t: (1.0 + math.log(c * (NAME_WEIGHT if t in found else 1.0))) * df.idf(t)
+              for t, c in article.terms.items() if c > 0}
     norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
     return {t: v / norm for t, v in vector.items()}
 
