@@ -8,6 +8,7 @@ import logging
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from stories_items import features, item, items
 
@@ -102,3 +103,29 @@ def test_loading_the_meaning_model_leaves_the_apps_logging_alone() -> None:
              "root = logging.getLogger(); print(len(root.handlers), root.level)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", str(logging.WARNING)]
+
+
+WITHOUT_THE_MODEL = """
+import sys
+sys.modules["wordllama"] = None  # `import wordllama` now fails, as when the package is not installed
+sys.path.insert(0, sys.argv[1])
+from stories_items import features, item, items
+from agentoire_app.stories.assign import StoryAssigner, order_for_assignment
+from agentoire_app.stories.features import DocumentFrequencies
+from agentoire_app.stories.meaning import meaning
+everything = [features(i, raw) for i, raw in enumerate(items())]
+def stories(*starts):
+    chosen = [everything[items().index(item(s))] for s in starts]
+    assigner = StoryAssigner(DocumentFrequencies(everything))
+    return len({assigner.assign(a)[0] for a in order_for_assignment(chosen)})
+print(meaning("x"), stories("Samsung to Double Galaxy AI Mobile Devices to 800", "Exclusive-Samsung to double mobile"),
+      stories("AMD adds Ryzen 7 9850X3D", "AMD’s Ryzen AI 400 processors"))
+"""
+
+
+def test_without_the_embedding_package_stories_are_grouped_on_words_alone() -> None:
+    """The model is optional: without it there is no vector, and the words-only threshold still joins two
+    reports of one event and keeps apart two of one maker's different news."""
+    tests = str(Path(__file__).resolve().parent)
+    out = subprocess.run([sys.executable, "-c", WITHOUT_THE_MODEL, tests], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["None", "1", "2"]

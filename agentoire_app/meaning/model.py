@@ -6,12 +6,16 @@ and its wheel ships both the weights (`weights/l2_supercat_256.safetensors`) and
 alone is not enough: the loader looks for the tokenizer under `tokenizer/`, a folder the wheel lacks, and
 would then try the hub; passing the package folder as the cache folder makes it find `tokenizers/`.
 
-Vectors are cut to `DIMS` (the model is trained Matryoshka-style, so a prefix is still an embedding): 128
-halves memory and dot-product time against 256, with the same neighbours on our fixtures.
+One model serves two readers. Story grouping compares reports at the model's full width (`FULL_DIMS`);
+search cuts vectors to `DIMS` (the model is trained Matryoshka-style, so a prefix of the averaged vector,
+renormalised, is still an embedding): 128 halves memory and dot-product time against 256, with the same
+neighbours on our fixtures.
 
-Loading (~0.2 s, ~100 MB with numpy and the tokenizer) happens once: `load_embedder` blocks (tests, the
-CLI, benches, a background thread); `ready_embedder` never does: request paths get None until the model is
-there and search lexically meanwhile. A missing package or a failed load is said once in the log.
+Loading (~0.2 s, ~100 MB with numpy and the tokenizer) happens once per process: `embedder` blocks
+(stories inside a refresh, tests, the CLI, benches, a background thread); search asks through
+`load_embedder` / `ready_embedder`, which honour `AGENTOIRE_SEMANTIC` and, for request paths, never wait:
+they get None until the model is there and search lexically meanwhile. A missing package or a failed load
+is said once in the log.
 """
 
 from __future__ import annotations
@@ -30,15 +34,24 @@ from threadpoolctl import threadpool_limits
 
 from ..settings import semantic_search_on
 
+# wordllama calls `logging.basicConfig(level=INFO)` when imported, which would give the whole app a root
+# handler at INFO (every HTTP request of a refresh logged): whatever logging the app had before the import
+# is put back right after it.
+_ROOT = logging.getLogger()
+_HANDLERS, _LEVEL = list(_ROOT.handlers), _ROOT.level
 try:
     import wordllama
-except ImportError:  # the app is complete without it: search stays lexical
+except ImportError:  # the app is complete without it: search stays lexical, stories use words alone
     wordllama = None
+finally:
+    _ROOT.handlers[:] = _HANDLERS
+    _ROOT.setLevel(_LEVEL)
 
 log = logging.getLogger("agentoire.meaning")
 
 CONFIG = "l2_supercat"
-DIMS = 128
+FULL_DIMS = 256  # the shipped weights' width
+DIMS = 128  # search's width
 # Stored beside every vector: another model or width is never compared with this one's queries.
 MODEL_ID = f"wordllama-{CONFIG}-{DIMS}"
 
@@ -46,21 +59,22 @@ Vectors = npt.NDArray[np.float32]
 
 
 class Embedder:
-    """Texts → unit vectors (float32, `DIMS` wide), in batches."""
+    """Texts → unit vectors (float32, `dims` wide: search's `DIMS` unless asked), in batches."""
 
     def __init__(self, inference: Any) -> None:
         self._inference = inference
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    def embed(self, texts: Sequence[str], dims: int = DIMS) -> Vectors:
         if not texts:
-            return np.zeros((0, DIMS), dtype=np.float32)
-        raw = np.asarray(self._inference.embed(list(texts), norm=False), dtype=np.float32)
+            return np.zeros((0, dims), dtype=np.float32)
+        # Token vectors are averaged, so cutting the average equals averaging cut token vectors.
+        raw = np.asarray(self._inference.embed(list(texts), norm=False), dtype=np.float32)[:, :dims]
         norms = np.linalg.norm(raw, axis=1, keepdims=True)
         # A text with no known token has no direction: a zero vector is near nothing.
         return np.divide(raw, norms, out=np.zeros_like(raw), where=norms > 0)
 
-    def embed_one(self, text: str) -> Vectors:
-        return self.embed([text])[0]
+    def embed_one(self, text: str, dims: int = DIMS) -> Vectors:
+        return self.embed([text], dims)[0]
 
 
 @dataclass
@@ -84,8 +98,8 @@ def _load() -> Embedder | None:
     started = time.perf_counter()
     try:
         folder = Path(wordllama.__file__).parent
-        inference = wordllama.WordLlama.load(config=CONFIG, cache_dir=folder, disable_download=True,
-                                             trunc_dim=DIMS)
+        inference = wordllama.WordLlama.load(config=CONFIG, dim=FULL_DIMS, cache_dir=folder,
+                                             disable_download=True)
     except Exception:
         log.exception("meaning: the embedding model did not load; search is lexical only")
         return None
@@ -97,15 +111,18 @@ def _load() -> Embedder | None:
     return Embedder(inference)
 
 
-def load_embedder() -> Embedder | None:
-    """The model, loaded now if it was not (blocking); None when it is unavailable or switched off."""
-    if not semantic_search_on():
-        return None
+def embedder() -> Embedder | None:
+    """The model, loaded now if it was not (blocking); None when it is unavailable."""
     with _LOADER.lock:
         if not _LOADER.tried:
             _LOADER.embedder = _load()
             _LOADER.tried = True
         return _LOADER.embedder
+
+
+def load_embedder() -> Embedder | None:
+    """The model for search, loaded now if it was not (blocking); None when unavailable or switched off."""
+    return embedder() if semantic_search_on() else None
 
 
 def ready_embedder() -> Embedder | None:
@@ -119,7 +136,7 @@ def ready_embedder() -> Embedder | None:
     with _LOADER.lock:
         if not _LOADER.started:
             _LOADER.started = True
-            threading.Thread(target=load_embedder, name="agentoire-meaning-load", daemon=True).start()
+            threading.Thread(target=embedder, name="agentoire-meaning-load", daemon=True).start()
     return None
 
 

@@ -38,6 +38,7 @@ from .meaning import alike, meaning
 class StoryRule:
     window: timedelta = timedelta(days=3)
     threshold: float = 0.41  # on the similarity below, averaged over the story's articles
+    words_threshold: float = 0.20  # the same, on TF-IDF alone, when the embedding model is not installed
     meaning_share: float = 0.6  # similarity = this share of the meaning cosine + the rest of the TF-IDF cosine
     rare_share: float = 0.13  # a rare name is in at most this share of the window's articles …
     rare_min: int = 8  # … or in this many, whatever the share: a small window has no statistics to go by …
@@ -103,7 +104,7 @@ class StoryAssigner:
         self._by_name: dict[str, set[int]] = defaultdict(set)
         self._vectors: dict[int, dict[str, float]] = {}
         self._name_cache: dict[int, frozenset[str]] = {}
-        self._meanings: dict[int, np.ndarray] = {}
+        self._meanings: dict[int, np.ndarray | None] = {}
         self._by_title: dict[tuple[str, ...], int] = {}
         self._next_key = next_key
 
@@ -131,20 +132,22 @@ class StoryAssigner:
             vector = self._vectors[article.key] = weighted(article, self.df)
         return vector
 
-    def _meaning(self, article: ArticleFeatures) -> np.ndarray:
-        vector = self._meanings.get(article.key)
-        if vector is None:
-            vector = self._meanings[article.key] = meaning(article.text)
-        return vector
+    def _meaning(self, article: ArticleFeatures) -> np.ndarray | None:
+        if article.key not in self._meanings:
+            self._meanings[article.key] = meaning(article.text)
+        return self._meanings[article.key]
 
     def similarity(self, a: ArticleFeatures, b: ArticleFeatures) -> float:
         """How alike two reports are: a blend of what they share word for word (TF-IDF cosine) and what
         they mean (embedding cosine); 0 when their headlines conflict."""
         if conflicting(a, b):
             return 0.0
+        words = cosine(self._vector(a), self._vector(b))
+        meaning_a, meaning_b = self._meaning(a), self._meaning(b)
+        if meaning_a is None or meaning_b is None:
+            return words
         share = self.rule.meaning_share
-        return (1 - share) * cosine(self._vector(a), self._vector(b)) + share * alike(self._meaning(a),
-                                                                                       self._meaning(b))
+        return (1 - share) * words + share * alike(meaning_a, meaning_b)
 
     def score(self, article: ArticleFeatures, story: OpenStory) -> float:
         """How much `story` is about what `article` reports: its similarity to the story's articles, averaged."""
@@ -167,9 +170,12 @@ class StoryAssigner:
         for story in candidates:
             if any(is_reprint(article, m, self.rule) for m in story.members):
                 return story.key
+        if not candidates:
+            return None
+        threshold = self.rule.threshold if self._meaning(article) is not None else self.rule.words_threshold
         for story in candidates:
             value = self.score(article, story)
-            if value >= self.rule.threshold and (best is None or value > best[0]):
+            if value >= threshold and (best is None or value > best[0]):
                 best = (value, story.key)
         return best[1] if best else None
 
