@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from feedserver import FeedServer, running_server
 from sqlmodel import Session
 
 from agentoire_app import db as db_module
@@ -128,6 +129,20 @@ def postgres_url(migrated_templates: dict[str, str]) -> Iterator[str]:
         yield url
     finally:
         _drop_postgres_database(url, name)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (for push and several workers); skipped only when the environment names none."""
+    if not REDIS_URL:
+        pytest.skip("AGENTOIRE_TEST_REDIS_URL is not set")
+    return REDIS_URL
+
+
+@pytest.fixture
+def feeds() -> Iterator[FeedServer]:
+    """A real HTTP server on 127.0.0.1 serving feed files (see feedserver.py)."""
+    yield from running_server()
 
 
 @pytest.fixture

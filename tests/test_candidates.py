@@ -9,13 +9,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from directory_seed import categories, tool
-from feedserver import FeedServer, running_server
+from feedserver import FeedServer
 from sqlmodel import Session, select
 from test_directory_moderation import moderate_state
 
@@ -38,11 +37,6 @@ from agentoire_app.services.stats import status_counts
 HN = Path(__file__).resolve().parent / "fixtures" / "news" / "hacker-news.xml"
 NOW = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
 AGENTOIRE = str(Path(sys.executable).parent / "agentoire")
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    yield from running_server()
 
 
 def refresh_hn(db_url: str, server: FeedServer) -> None:

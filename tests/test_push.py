@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import directory_seed as seed
 import pytest
 import redis
-from feedserver import FeedServer, running_server
+from feedserver import FeedServer
 from sqlmodel import Session
 
 from agentoire_app import pulse
@@ -28,7 +28,6 @@ from agentoire_app.db import session_scope
 from agentoire_app.services.sources import add_source
 from agentoire_app.state.push import push_to_open_pages
 
-REDIS_URL = os.environ.get("AGENTOIRE_TEST_REDIS_URL", "").strip()
 AGENTOIRE = [str(Path(sys.executable).parent / "agentoire")]
 WITHIN_SECONDS = 2.0  # the requirement: every open page learns of it within 2 s
 
@@ -48,13 +47,6 @@ class _Namespace:
 class _App:
     def __init__(self) -> None:
         self.event_namespace = _Namespace()
-
-
-@pytest.fixture
-def redis_url() -> str:
-    if not REDIS_URL:
-        pytest.skip("AGENTOIRE_TEST_REDIS_URL is not set")
-    return REDIS_URL
 
 
 @asynccontextmanager
@@ -147,11 +139,6 @@ def test_without_redis_a_refresh_by_another_process_is_pushed_by_the_revision_ch
     quiet, sent = asyncio.run(scenario())
     assert quiet == [], "nothing changed: nothing is pushed"
     assert len(sent) == 1
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    yield from running_server()
 
 
 def test_a_cli_refresh_with_redis_publishes_one_signal(redis_url: str, db_url: str, feeds: FeedServer) -> None:

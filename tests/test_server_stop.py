@@ -27,7 +27,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from feedserver import FeedServer, running_server
+from feedserver import FeedServer
 from stored_sources import lease_holder, lease_released, wait_for_requests, whole_or_untouched
 
 from agentoire_app.db import session_scope
@@ -35,7 +35,6 @@ from agentoire_app.services.sources import add_source
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("AGENTOIRE_TEST_REDIS_URL", "").strip()
 FEED_FILE = "rd_full.rss"
 SOURCES = 20
 FEED_DELAY = 1.0  # two at a time on one host: a round of 20 takes ~10 s, so the stop lands mid-round
@@ -59,18 +58,6 @@ def _load_client() -> ModuleType:
 
 
 load_client = _load_client()
-
-
-@pytest.fixture
-def redis_url() -> str:
-    if not REDIS_URL:
-        pytest.skip("AGENTOIRE_TEST_REDIS_URL is not set")
-    return REDIS_URL
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    yield from running_server()
 
 
 def _free_port() -> int:

@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from feedserver import RSS, FeedServer, running_server
+from feedserver import RSS, FeedServer
 
 from agentoire_app.db import session_scope
 from agentoire_app.services.sources import add_source
@@ -59,11 +59,6 @@ def own_server(app_server: AppServer, tmp_path_factory: pytest.TempPathFactory) 
     finally:
         server.stop()
         app_server.start()
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    yield from running_server()
 
 
 def add_feeds(server: AppServer, feeds: FeedServer, names: list[str], items: list[tuple[str, datetime]]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import feedparser
 import pytest
 import sqlalchemy as sa
-from feedserver import FEEDS, FeedServer, running_server
+from feedserver import FEEDS, FeedServer
 
 from agentoire_app.db import get_engine, session_scope
 from agentoire_app.services.sources import add_source
@@ -25,21 +25,8 @@ from agentoire_app.services.sources import add_source
 from .conftest import VENV_BIN, AppServer, free_port, wait_live
 
 pytestmark = pytest.mark.browser
-REDIS_URL = os.environ.get("AGENTOIRE_TEST_REDIS_URL", "").strip()
 FEED_FILE = "rd_full.rss"
 REFRESH_SECONDS = 2
-
-
-@pytest.fixture
-def redis_url() -> str:
-    if not REDIS_URL:
-        pytest.skip("AGENTOIRE_TEST_REDIS_URL is not set")
-    return REDIS_URL
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    yield from running_server()
 
 
 def _scaled(postgres_url: str, redis_url: str, app_server: AppServer, tmp_path: Path,
