@@ -164,7 +164,7 @@ def main() -> int:
     parser.add_argument("--tools", type=int, default=None, help="default 10,000 × scale")
     parser.add_argument("--articles", type=int, default=None, help="default 50,000 × scale")
     parser.add_argument("--scale", type=int, default=1, help="multiply the default sizes (10: how cost grows)")
-    parser.add_argument("--keystrokes", type=int, default=200)
+    parser.add_argument("--keystrokes", type=int, default=200, help="0 skips the palette")
     parser.add_argument("--loads", type=int, default=10)
     args = parser.parse_args()
     args.tools = args.tools if args.tools is not None else 10_000 * args.scale
@@ -230,12 +230,14 @@ def run(base: str, static_base: str, static_dir: Path, slug: str, args: argparse
         article = timed_loads(browser, f"{base}/news/{slug}", "[data-testid=article-title]", args.loads)
         article_static = timed_loads(browser, f"{static_base}/article.html", "[data-testid=article-title]", args.loads)
 
-        page.goto(base + "/")
-        page.wait_for_function("document.querySelector('[data-testid=status-connection]')?.textContent === 'live'")
-        page.keyboard.press("Control+k")
-        page.get_by_test_id("palette").wait_for()
-        page.evaluate(PALETTE_JS, keystroke_queries(10))  # warm-up
-        keystrokes = page.evaluate(PALETTE_JS, keystroke_queries(args.keystrokes))
+        keystrokes: list[float] = []
+        if args.keystrokes:  # `--keystrokes 0`: the page loads only
+            page.goto(base + "/")
+            page.wait_for_function("document.querySelector('[data-testid=status-connection]')?.textContent === 'live'")
+            page.keyboard.press("Control+k")
+            page.get_by_test_id("palette").wait_for()
+            page.evaluate(PALETTE_JS, keystroke_queries(10))  # warm-up
+            keystrokes = page.evaluate(PALETTE_JS, keystroke_queries(args.keystrokes))
         browser.close()
 
     results = {
