@@ -28,15 +28,6 @@ _upgrade_lock = threading.Lock()
 _upgraded: set[str] = set()
 
 
-# Every statement planned for the values it runs with. psycopg prepares a statement on the server once it has
-# run five times, and PostgreSQL may then keep one generic plan for any value: for the tool page's news
-# timeline that plan reads every article mentioning the tool and sorts them (140 ms for a tool named in 5,000
-# articles), where the plan made for that tool walks the date index and stops at the twentieth (1 ms). A
-# custom plan costs a fraction of a millisecond of planning per statement; a generic plan picked for the
-# average tool costs the popular ones, the pages most read, a hundred times that.
-POSTGRES_PLAN_CACHE_MODE = "force_custom_plan"
-
-
 def normalize_url(url: str) -> str:
     """Accept the URLs people paste (`postgres://`, `postgresql://`) and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -68,8 +59,7 @@ def _engine_for(url: str) -> Engine:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                            connect_args={"options": f"-c plan_cache_mode={POSTGRES_PLAN_CACHE_MODE}"})
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 @contextmanager
