@@ -135,12 +135,17 @@ def tool_timeline(tool_id: int, *, session: Session, limit: int = 20) -> ToolTim
     on a busy PostgreSQL each round trip waits for the server's turn, and the tool page's waits, not its
     queries, were most of its time. The articles' bodies and notes are not read: a timeline shows titles.
     """
-    mentions = sa.select(tool_mentions.c.mentions).where(tool_mentions.c.tool_id == tool_id).scalar_subquery()
+    # The tool's id is written into the statement, not bound: psycopg prepares a statement after five runs
+    # and PostgreSQL may then keep one generic plan for every value, which for this one is "read every
+    # mention and sort" (140 ms for a tool named in 5,000 articles, against 1 ms for walking the date index,
+    # the plan made for that tool). Its own text per tool keeps each tool's plan its own.
+    tool = sa.bindparam("timeline_tool_id", tool_id, type_=sa.Integer, literal_execute=True)
+    mentions = sa.select(tool_mentions.c.mentions).where(tool_mentions.c.tool_id == tool).scalar_subquery()
     stmt = (
         select(Article, Source, mentions)
         .join(ArticleTool, col(ArticleTool.article_id) == Article.id)
         .join(Source, col(Source.id) == Article.source_id)
-        .where(ArticleTool.tool_id == tool_id)
+        .where(col(ArticleTool.tool_id) == tool)
         .order_by(col(Article.published_at).desc(), col(Article.id).desc())
         .options(*(defer(cast("QueryableAttribute[str]", body), raiseload=True)
                    for body in (Article.content_html, Article.notes_html)))
