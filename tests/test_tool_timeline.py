@@ -51,22 +51,23 @@ def test_the_timeline_is_one_statement_and_leaves_the_bodies_unread(session: Ses
         _ = article.content_html  # a timeline shows titles: reading a body is a mistake, said at once
 
 
-def test_each_tool_gets_its_own_statement_so_its_own_plan(session: Session) -> None:
+def test_on_postgresql_each_tool_gets_its_own_statement_so_its_own_plan(postgres_url: str) -> None:
     """psycopg prepares a statement after five runs and PostgreSQL may then plan it once for every tool:
     for a popular tool that generic plan read every mention. The tool's id is in the text instead."""
-    seed.categories(session)
-    popular, rare = seed.tool(session, "Popular"), seed.tool(session, "Rare")
-    statements: list[str] = []
+    engine = get_engine(postgres_url)
+    with Session(engine, expire_on_commit=False) as session:
+        seed.categories(session)
+        popular, rare = seed.tool(session, "Popular"), seed.tool(session, "Rare")
+        statements: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
 
-    engine = get_engine(str(session.get_bind().url))
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        tool_timeline(popular.id or 0, session=session)
-        tool_timeline(rare.id or 0, session=session)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            tool_timeline(popular.id or 0, session=session)
+            tool_timeline(rare.id or 0, session=session)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
     assert statements[0] != statements[1]
     assert f"tool_id = {popular.id}" in statements[0] and f"tool_id = {rare.id}" in statements[1]
