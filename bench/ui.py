@@ -382,7 +382,7 @@ def main() -> int:
     parser.add_argument("--tools", type=int, default=None, help="default 10,000 × scale")
     parser.add_argument("--articles", type=int, default=None, help="default 50,000 × scale")
     parser.add_argument("--scale", type=int, default=1, help="multiply the default sizes (10: how cost grows)")
-    parser.add_argument("--keystrokes", type=int, default=200)
+    parser.add_argument("--keystrokes", type=int, default=200, help="0 skips the palette")
     parser.add_argument("--loads", type=int, default=10)
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex app")
     parser.add_argument("--semantic", choices=("both", "on", "off"), default="both",
@@ -398,7 +398,7 @@ def main() -> int:
     t0 = time.monotonic()
     slug = seed(db_url, args.tools, args.articles)
     print(f"seeded {args.tools} tools and {args.articles} articles in {time.monotonic() - t0:.1f} s", flush=True)
-    costs = meaning_costs(db_url, keystroke_queries(args.keystrokes)) if args.semantic != "off" else {}
+    costs = meaning_costs(db_url, keystroke_queries(args.keystrokes)) if args.semantic != "off" and args.keystrokes else {}
     if costs:
         print("meaning: " + json.dumps({k: v for k, v in costs.items() if k != "server_ms"}), flush=True)
 
@@ -430,7 +430,7 @@ def main() -> int:
             results = run(server.base_url, f"http://127.0.0.1:{static_port}", static_dir, slug, args,
                           sync_playwright, bare_base)
             palette: dict[str, dict] = {}
-            for i, mode in enumerate(modes):
+            for i, mode in enumerate(modes if args.keystrokes else ()):  # `--keystrokes 0`: the page loads only
                 if i:
                     server.stop()
                     server.env = dict(env, AGENTOIRE_SEMANTIC="1" if mode == "on" else "0")

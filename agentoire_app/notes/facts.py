@@ -10,9 +10,11 @@ sentence a substring of the article: that is what makes the notes traceable.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from .sentences import MAX_TEXT_CHARS, SentenceFinder
+from .sentences import MAX_TEXT_CHARS, SentenceFinder, lowered_as_patterns_fold
 from .summary import repeats_body
 
 MAX_FACTS = 12
@@ -59,10 +61,54 @@ SIGNAL_RULES: tuple[tuple[str, str, str, bool], ...] = (
      r"United States|United Kingdom|\d{1,3} countries)\b", False),
 )
 
+# What every match of a rule contains (each pattern in the tuple), under the rule's own case folding. A text
+# lacking one cannot match the rule, so the rule is left out of the alternation scanned over that text: a
+# scan costs about the sum of its rules at every position, while these checks are literal searches that
+# cost almost nothing. Leaving out a rule that cannot match changes no match (test_notes_rule_shortcuts.py
+# checks each claim on every match).
+RULE_NEEDS: dict[str, tuple[str, ...]] = {
+    "price": (r"[$€£]|dollars|euros|USD|EUR",),
+    "money": (r"[$€£]|dollars|euros|USD|EUR",),
+    "model_size": (r"\d\s?[bmtBMT]",),
+    "context": ("context",),
+    "benchmark": (r"%|percent",),
+    "percent": (r"%|percent|per cent",),
+    "version": (r"[ -]v?\d|version",),
+    "date": (r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",),
+    "open_weights": ("weight",),
+    "licence": (r"Apache|MIT|Llama|GPL|BSD|Creative Commons|CC|OpenRAIL|Gemma terms|open",),
+    "api": ("API",),
+    "ga": (r"general|GA",),
+    "beta": ("beta",),
+    "preview": ("preview",),
+    "waitlist": ("wait",),
+    "region": (r"available|launch|roll|coming",
+               r"US|U\.S\.|UK|EU|Europe|India|China|Japan|Canada|Australia|United|countries"),
+}
+
+# Where a signal can start: every alternative of a signal rule begins at a word boundary with one of its
+# rule's words here (in lower case for the case-folded rules). Trying the alternation only where one of these
+# words begins finds what a scan of every position finds, the leftmost match first, in a few string searches.
+SIGNAL_STARTS: dict[str, tuple[str, ...]] = {
+    "open_weights": ("open", "weights"),
+    "licence": ("Apache", "MIT", "Llama", "AGPL", "LGPL", "GPL", "BSD", "Creative", "CC", "OpenRAIL", "Gemma",
+                "open"),
+    "api": ("via ", "through ", "in ", "API"),
+    "ga": ("general", "GA"),
+    "beta": ("public ", "private ", "open ", "closed ", "beta"),
+    "preview": ("research ", "developer ", "public ", "technical ", "preview"),
+    "waitlist": ("wait",),
+    "region": ("available", "launch", "roll", "coming"),
+}
+
 # Each list of rules runs as one alternation, one pass over the text whatever the number of rules.
-_FIGURES = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, _label, pattern in FIGURE_RULES))
-_SIGNALS = re.compile("|".join(f"(?P<{kind}>(?i:{pattern}))" if folded else f"(?P<{kind}>{pattern})"
-                               for kind, _label, pattern, folded in SIGNAL_RULES))
+_FIGURE_GROUPS: dict[str, str] = {kind: f"(?P<{kind}>{pattern})" for kind, _label, pattern in FIGURE_RULES}
+_SIGNAL_GROUPS: dict[str, str] = {kind: f"(?P<{kind}>(?i:{pattern}))" if folded else f"(?P<{kind}>{pattern})"
+                                  for kind, _label, pattern, folded in SIGNAL_RULES}
+_FOLDED = frozenset(kind for kind, _label, _pattern, folded in SIGNAL_RULES if folded)
+_NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
+    kind: tuple(re.compile(f"(?i:{need})" if kind in _FOLDED else need) for need in needs)
+    for kind, needs in RULE_NEEDS.items()}
 _LABELS: dict[str, str] = ({kind: label for kind, label, _pattern in FIGURE_RULES}
                            | {kind: label for kind, label, _pattern, _folded in SIGNAL_RULES})
 _DIGIT = re.compile(r"\d")
@@ -107,12 +153,58 @@ class StoryFacts:
         return [line for kind, line in _CHECKS.items() if kind in kinds]
 
 
+@cache
+def _alternation(kinds: tuple[str, ...], signals: bool) -> re.Pattern[str]:
+    """The rules of `kinds`, in rule order, as one pattern (at most 2⁸ of each list, compiled once)."""
+    groups = _SIGNAL_GROUPS if signals else _FIGURE_GROUPS
+    return re.compile("|".join(groups[kind] for kind in kinds))
+
+
+def _possible(kinds: Iterable[str], text: str) -> tuple[str, ...]:
+    """The kinds, in order, whose every needed pattern occurs in `text` (see `RULE_NEEDS`)."""
+    return tuple(kind for kind in kinds if all(need.search(text) for need in _NEEDS[kind]))
+
+
+def _signal_starts(kinds: tuple[str, ...], text: str) -> list[int] | None:
+    """Every place a signal of `kinds` may start (see `SIGNAL_STARTS`), in order; None when the text has a
+    letter that case folding and `str.lower` treat differently (then every position is tried)."""
+    folded = _FOLDED.intersection(kinds)
+    lowered = lowered_as_patterns_fold(text) if folded else text
+    if lowered is None:
+        return None
+    starts: set[int] = set()
+    for kind in kinds:
+        haystack = lowered if kind in folded else text
+        for word in SIGNAL_STARTS[kind]:
+            at = haystack.find(word)
+            while at >= 0:
+                starts.add(at)
+                at = haystack.find(word, at + 1)
+    return sorted(starts)
+
+
+def _matches_from(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` yields, trying only `starts` (all positions when None): from each
+    match's end, the next match is the first that succeeds at a later start. No rule matches empty."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)):
+            end = match.end()
+            yield match
+
+
 def _figures(text: str, finder: SentenceFinder) -> list[Fact]:
     if not _DIGIT.search(text):
         return []  # every figure has a digit
+    kinds = _possible(_FIGURE_GROUPS, text)
+    if not kinds:
+        return []
     found: list[Fact] = []
     seen: set[str] = set()
-    for match in _FIGURES.finditer(text):
+    for match in _alternation(kinds, False).finditer(text):
         kind, words = match.lastgroup or "", match.group(0).strip()
         if words in seen:
             continue
@@ -126,14 +218,19 @@ def _figures(text: str, finder: SentenceFinder) -> list[Fact]:
 
 
 def _signals(text: str, finder: SentenceFinder) -> list[Fact]:
+    kinds = _possible(_SIGNAL_GROUPS, text)
     found: dict[str, Fact] = {}
-    for match in _SIGNALS.finditer(text):
+    if not kinds:
+        return []
+    for match in _matches_from(_alternation(kinds, True), text, _signal_starts(kinds, text)):
         kind = match.lastgroup or ""
         if kind in found:
             continue  # one quote per kind of signal
         sentence = finder.around(*match.span())
         if sentence is not None:
             found[kind] = Fact(kind, _LABELS[kind], match.group(0).strip(), sentence)
+            if len(found) == len(kinds):
+                break  # every later match is of a kind already quoted
     return list(found.values())
 
 

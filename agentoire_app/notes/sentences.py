@@ -29,28 +29,58 @@ def ends_sentence(text: str, match: re.Match[str]) -> bool:
     return not _NOT_AN_END.search(text[max(0, match.start() - 6):match.start() + 1])
 
 
-BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"^the post\b.{0,400}\bappeared first on\b",
-    r"\bappeared first on\b",
-    r"^(?:subscribe|sign up|click here|follow us|share this|advertisement)\b",
-    r"^(?:read more|continue reading|read the full|keep reading)\b",
-    r"(?:read more|continue reading)\W{0,5}$",
-    r"^by [A-Z][\w.'-]{0,40}(?: [A-Z][\w.'-]{0,40}){0,3}\W{0,3}$",
-    r"^(?:image|photo|photograph|illustration|video)(?: credit)?s?\s?:",
-    r"\b(?:getty images|shutterstock|via reuters|ap photo)\b\W{0,3}$",
-    r"^(?:article url|comments url|points|# comments)\s?:",
-    r"\b(?:article|comments) url\s?:|\bpoints\s?:\s?\d|#\s?comments\s?:",
-))
+# Each pattern with the words (lower case) one of which every match of it contains, for the patterns that may
+# match anywhere: a sentence holding none of them skips that pattern's scan of every position, which is
+# most of the cost of reading a story. Anchored patterns ("^…") are tried at the start only and need none.
+_BOILERPLATE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"^the post\b.{0,400}\bappeared first on\b", ()),
+    (r"\bappeared first on\b", ("appeared first on",)),
+    (r"^(?:subscribe|sign up|click here|follow us|share this|advertisement)\b", ()),
+    (r"^(?:read more|continue reading|read the full|keep reading)\b", ()),
+    (r"(?:read more|continue reading)\W{0,5}$", ("read more", "continue reading")),
+    (r"^by [A-Z][\w.'-]{0,40}(?: [A-Z][\w.'-]{0,40}){0,3}\W{0,3}$", ()),
+    (r"^(?:image|photo|photograph|illustration|video)(?: credit)?s?\s?:", ()),
+    (r"\b(?:getty images|shutterstock|via reuters|ap photo)\b\W{0,3}$",
+     ("getty images", "shutterstock", "via reuters", "ap photo")),
+    (r"^(?:article url|comments url|points|# comments)\s?:", ()),
+    (r"\b(?:article|comments) url\s?:|\bpoints\s?:\s?\d|#\s?comments\s?:", ("url", "points", "comments")),
+)
+BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p, _words in _BOILERPLATE_RULES)
 
 # Sentences that speak to a model rather than to readers: instructions planted in a story. They are not the
 # story, so neither the facts nor the model's prompt nor the grounding corpus contain them; whatever a
 # model copies from them is then unsupported and refused.
-PLANTED_INSTRUCTION = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|guidelines)\b",
-    r"\b(?:system prompt|developer message|you are now|as an ai (?:model|assistant)|new instructions)\b",
-    r"\b(?:language models?|llms?|ai assistants?|chatbots?|summari[sz]ers?)\b.{0,60}\b(?:must|should)\b"
-    r".{0,40}\b(?:say|write|state|claim|mention|include|recommend|tell)\b",
-))
+_PLANTED_INSTRUCTION_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|guidelines)\b",
+     ("ignore", "disregard", "forget", "override")),
+    (r"\b(?:system prompt|developer message|you are now|as an ai (?:model|assistant)|new instructions)\b",
+     ("system prompt", "developer message", "you are now", "as an ai ", "new instructions")),
+    (r"\b(?:language models?|llms?|ai assistants?|chatbots?|summari[sz]ers?)\b.{0,60}\b(?:must|should)\b"
+     r".{0,40}\b(?:say|write|state|claim|mention|include|recommend|tell)\b",
+     ("language model", "llm", "ai assistant", "chatbot", "summari")),
+)
+PLANTED_INSTRUCTION = tuple(re.compile(p, re.IGNORECASE) for p, _words in _PLANTED_INSTRUCTION_RULES)
+
+# The only characters a case-insensitive pattern takes for an ASCII letter that `str.lower` does not make one:
+# dotted and dotless i, long s (`İ` also lowers to two characters, which would shift positions).
+_FOLDS_BEYOND_LOWER = re.compile("[\u0130\u0131\u017f]")
+
+
+def lowered_as_patterns_fold(text: str) -> str | None:
+    """`text.lower()`, position for position, in which an ASCII word (lower case) occurs wherever a
+    case-insensitive pattern finds it in `text`; None when `text` holds a letter the two fold apart."""
+    return None if _FOLDS_BEYOND_LOWER.search(text) else text.lower()
+
+
+def _matches_any(patterns: tuple[re.Pattern[str], ...], rules: tuple[tuple[str, tuple[str, ...]], ...],
+                 sentence: str) -> bool:
+    lowered = lowered_as_patterns_fold(sentence)
+    for pattern, (_source, words) in zip(patterns, rules, strict=True):
+        if words and lowered is not None and not any(word in lowered for word in words):
+            continue  # the pattern cannot match without one of its words
+        if pattern.search(sentence):
+            return True
+    return False
 
 
 def split_sentences(text: str) -> list[str]:
@@ -67,11 +97,11 @@ def split_sentences(text: str) -> list[str]:
 
 
 def is_boilerplate(sentence: str) -> bool:
-    return any(p.search(sentence) for p in BOILERPLATE)
+    return _matches_any(BOILERPLATE, _BOILERPLATE_RULES, sentence)
 
 
 def is_planted_instruction(sentence: str) -> bool:
-    return any(p.search(sentence) for p in PLANTED_INSTRUCTION)
+    return _matches_any(PLANTED_INSTRUCTION, _PLANTED_INSTRUCTION_RULES, sentence)
 
 
 def story_sentences(text: str) -> list[str]:

@@ -17,9 +17,12 @@ from sqlmodel import Session, col, select
 from ..models import Article, ArticleTool, Source, Story, to_stored, utcnow
 from ..stories.rank import StoryCoverage, high_volume_sources, rank_stories
 from .sources import public_source_name, url_is_publishable
+from .tools import tool_mentions
 
 TOP_WINDOW = timedelta(hours=48)  # the front page's "today", with a margin for time zones and slow feeds
 CANDIDATES = 400  # most-covered open stories the ranking looks at; the rest cannot make a front page
+EARLIER_MENTIONS = 50  # an article page's earlier stories come from this many earlier articles on its tools
+WALK_ABOVE_MENTIONS = 1000  # tools named more often in all are met by walking the archive by date
 
 
 @dataclass
@@ -141,15 +144,39 @@ def story_of_article(article: Article, *, session: Session) -> StoryView | None:
     return _views([story], {}, session=session)[0] if story else None
 
 
-def earlier_stories_about_tools(article: Article, *, session: Session, limit: int = 5) -> list[StoryView]:
-    """Stories before this one whose articles mention a tool this article mentions, newest first."""
-    tool_ids = select(ArticleTool.tool_id).where(ArticleTool.article_id == article.id)
-    story_ids = select(Article.story_id).join(ArticleTool, col(ArticleTool.article_id) == Article.id).where(
-        col(ArticleTool.tool_id).in_(tool_ids), col(Article.story_id).is_not(None),
-        col(Article.published_at) < article.published_at)
+def earlier_stories_about_tools(article: Article, *, session: Session, limit: int = 5,
+                                mentions: int = EARLIER_MENTIONS,
+                                walk_above: int = WALK_ABOVE_MENTIONS) -> list[StoryView]:
+    """Stories before this one whose articles mention a tool this article mentions, newest first: those of
+    the newest `mentions` articles before this one that name one of its tools.
+
+    Bounded, because the article page runs it on every visit: gathering every article that ever named a
+    popular tool read 5,000 rows for one named in 5,000 (47 ms on PostgreSQL at 100,000 articles) and grew
+    with the archive. Which way to look is chosen from the tools' mention counts (kept by the database), not
+    left to a planner that may have no statistics: when the tools are named `walk_above` times or fewer in
+    all, their articles are listed from the mentions index (at most that many); more common tools are met
+    by walking the articles before this one by date, newest first, which finds `mentions` of them soon
+    because they are common. An article naming no tool costs one lookup.
+    """
+    named = session.execute(
+        sa.select(col(ArticleTool.tool_id), sa.func.coalesce(tool_mentions.c.mentions, 0))
+        .outerjoin(tool_mentions, tool_mentions.c.tool_id == ArticleTool.tool_id)
+        .where(col(ArticleTool.article_id) == article.id)).all()
+    if not named:
+        return []
+    tool_ids = [tool_id for tool_id, _count in named]
+    naming: sa.ColumnElement[bool]
+    if sum(int(count) for _tool_id, count in named) <= walk_above:
+        ids = session.exec(select(ArticleTool.article_id).where(col(ArticleTool.tool_id).in_(tool_ids))).all()
+        naming = col(Article.id).in_(list(ids))
+    else:
+        naming = sa.exists().where(col(ArticleTool.article_id) == Article.id, col(ArticleTool.tool_id).in_(tool_ids))
+    recent = select(Article.story_id).where(col(Article.published_at) < article.published_at,
+                                            col(Article.story_id).is_not(None), naming)
     if article.story_id is not None:
-        story_ids = story_ids.where(Article.story_id != article.story_id)
-    stories = session.exec(select(Story).where(col(Story.id).in_(story_ids))
+        recent = recent.where(Article.story_id != article.story_id)
+    recent_ids = recent.order_by(col(Article.published_at).desc(), col(Article.id).desc()).limit(mentions).subquery()
+    stories = session.exec(select(Story).where(col(Story.id).in_(select(recent_ids.c.story_id)))
                            .order_by(col(Story.last_seen).desc(), col(Story.id)).limit(limit)).all()
     return _views(stories, {}, session=session)
 

@@ -15,7 +15,7 @@ from ..models import Article, Category, Source, Tool
 from ..models.text import long_date
 from ..services.candidates import FOUND_IN_THE_NEWS
 from ..services.tool_facts import FactSummary, latest_facts, stats_line, warnings
-from ..services.tools import alternatives, get_category, get_tool, mention_count, tool_news
+from ..services.tools import alternatives, get_category, get_tool, tool_timeline
 from ..services.trends import mentions_per_day
 from ._format import short_date, slug_from_path, source_name
 from .rows import ArticleRow
@@ -49,10 +49,10 @@ def _read_tool_page(slug: str, session: Session) -> _ToolPage | None:
     tool = get_tool(slug, session=session)
     if tool is None:
         return None
+    timeline = tool_timeline(tool.id or 0, session=session, limit=30)
     return _ToolPage(tool=tool, category=get_category(tool.category, session=session),
                      alternatives=alternatives(tool, session=session, limit=6),
-                     news=tool_news(tool.id or 0, session=session, limit=30),
-                     mentions=mention_count(tool.id or 0, session=session),
+                     news=timeline.news, mentions=timeline.mentions,
                      source=listing_source(tool.source),
                      facts=latest_facts([tool.id or 0], session=session).get(tool.id or 0),
                      trend=mentions_per_day(tool.id or 0, session=session))
