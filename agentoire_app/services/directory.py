@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from ..models import Tool, utcnow
 from .paging import MAX_PAGE_SIZE, BadQuery
-from .search import ranked_tool_ids, tool_match
+from .search import count_tool_matches, ranked_tool_ids, tool_match
 from .tool_facts import ACTIVITIES, activity_clause
 from .tools import count_tools, tool_mentions, tool_tag
 
@@ -77,9 +77,11 @@ def query_tools(query: ToolQuery, *, session: Session, limit: int = 50, offset: 
                 with_total: bool = True) -> ToolPage:
     """One page of the directory: filters, optional full-text search, one of `SORTS`.
 
-    Two steps, so paging stays fast at 10,000 tools: first the page's ids from a narrow query the sort
-    indexes can walk (`(added_at, id)`, `(lower(name), id)`, `tool_mentions(mentions, tool_id)`), then the
-    full rows for those ids only. A query with no searchable word (only punctuation, say) matches nothing.
+    Two steps, so paging stays fast at 100,000 tools: first the page's ids from a narrow query the sort
+    indexes can walk (`(added_at, id)`, `(lower(name), id)`, `tool_mentions(mentions, tool_id)`, and with a
+    category `(category, added_at)`, `(category, lower(name), id)`), then the full rows for those ids only.
+    Totals come from an index or a kept count, never from reading every matching row (migration 0013).
+    A query with no searchable word (only punctuation, say) matches nothing.
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
@@ -125,6 +127,8 @@ def query_tools(query: ToolQuery, *, session: Session, limit: int = 50, offset: 
     if with_total:
         if unfiltered:
             total = count_tools(session=session)
+        elif match is not None and query == ToolQuery(q=query.q, sort=query.sort):
+            total = count_tool_matches(query.q, session=session)
         else:
             count_stmt = select(sa.func.count()).select_from(Tool)
             if match is not None:
