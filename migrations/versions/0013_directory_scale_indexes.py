@@ -19,7 +19,7 @@ At 10× today's catalog the directory's costs grew faster than the catalog, each
   per tool.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-04
 """
 
