@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import directory_seed as seed
-from sqlalchemy import event
 from sqlmodel import Session, select
+from statements import statements_of
 
 from agentoire_app.db import get_engine, upgrade_schema
 from agentoire_app.models import Article
@@ -49,15 +49,6 @@ def test_finding_a_neighbour_never_sorts_the_archive(sqlite_url: str) -> None:
 
 
 def _statements_of(engine: Any, work: Any) -> list[tuple[str, Any]]:
-    statements: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    statements = statements_of(engine, work)
     assert len(statements) == 2
     return statements

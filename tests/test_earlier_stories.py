@@ -4,11 +4,9 @@ name one of the article's tools, newest first, read without gathering every arti
 
 from __future__ import annotations
 
-from typing import Any
-
 import directory_seed as seed
-from sqlalchemy import event
 from sqlmodel import Session
+from statements import statements_of
 
 from agentoire_app.db import get_engine, upgrade_schema
 from agentoire_app.models import Article, Source, Story, Tool
@@ -57,8 +55,8 @@ def test_earlier_stories_are_those_naming_its_tools_before_it_newest_first(sessi
 def test_an_article_naming_no_tool_costs_one_lookup(session: Session) -> None:
     src = seed.source(session)
     article = seed.article(session, src, "A story about nothing in the catalog")
-    assert _statements_of(get_engine(str(session.get_bind().url)),
-                          lambda: earlier_stories_about_tools(article, session=session)) == 1
+    assert len(statements_of(get_engine(str(session.get_bind().url)),
+                             lambda: earlier_stories_about_tools(article, session=session))) == 1
 
 
 def test_neither_way_of_reading_walks_the_whole_archive(sqlite_url: str) -> None:
@@ -77,25 +75,10 @@ def test_neither_way_of_reading_walks_the_whole_archive(sqlite_url: str) -> None
         # Without the planner's statistics, as the app's SQLite runs (it never runs ANALYZE).
         for walk_above, reads in ((10_000, "USING INDEX ix_articletool_tool_id"),
                                   (0, "USING INDEX ix_article_published_at (published_at<?)")):
-            recorded: list[tuple[str, Any]] = []
-            _statements_of(engine, lambda w=walk_above: earlier_stories_about_tools(  # type: ignore[misc]
-                article, session=session, walk_above=w), recorded)
+            recorded = statements_of(engine, lambda w=walk_above: earlier_stories_about_tools(  # type: ignore[misc]
+                article, session=session, walk_above=w))
             plans = [" | ".join(str(row[-1]) for row in session.connection().exec_driver_sql(
                 "EXPLAIN QUERY PLAN " + statement, parameters).all()) for statement, parameters in recorded]
             assert any(reads in plan for plan in plans), plans
             for table in ("article", "articletool", "story", "tool_mentions"):
                 assert not any(f"SCAN {table} " in plan + " " for plan in plans), plans
-
-
-def _statements_of(engine: Any, work: Any, recorded: list[tuple[str, Any]] | None = None) -> int:
-    statements = recorded if recorded is not None else []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
