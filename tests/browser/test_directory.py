@@ -119,8 +119,9 @@ def test_the_back_button_undoes_one_filter_at_a_time(open_page, app_server) -> N
     page.go_back()
     _wait_param(page, "sort", None)
     _wait_param(page, "category", category)
-    page.wait_for_function("document.querySelector('select[name=sort]').value === ''")
-    assert page.locator("select[name=category]").input_value() == category
+    # Both selects follow the address once the page has loaded it (not one at a time in between).
+    page.wait_for_function("([c]) => document.querySelector('select[name=sort]').value === ''"
+                           " && document.querySelector('select[name=category]').value === c", arg=[category])
     page.go_back()
     _wait_param(page, "category", None)
     page.wait_for_function("document.querySelector('select[name=category]').value === ''")
