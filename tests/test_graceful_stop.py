@@ -2,7 +2,8 @@
 
 A stopped refresh stops between sources: every source is either fully stored (its articles and its
 status) or untouched, the lease is released at once (not left to expire or to the dead-holder check),
-and the command says how many sources were left and exits 75.
+and the command says how many sources were left and exits 75. The tool checks after a refresh obey the
+same stop, between tools.
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from apifakes import serve_github
+from directory_seed import categories, tool
 from feedserver import FeedServer, running_server
+from sqlmodel import col, select
 from stored_sources import lease_released, wait_for_requests, whole_or_untouched
 
 from agentoire_app.db import session_scope, upgrade_schema
 from agentoire_app.desk import loop as desk_loop
+from agentoire_app.desk import tool_checks
 from agentoire_app.ingest import lease
 from agentoire_app.ingest.stop import StopRequest
+from agentoire_app.models import ToolCheck, ToolFact
 from agentoire_app.services.sources import add_source
 
 AGENTOIRE_CLI = [sys.executable, "-m", "agentoire_app.cli"]
@@ -125,6 +131,80 @@ def test_the_app_loop_stops_between_sources_on_shutdown_and_releases_the_lease(
     stored, untouched = whole_or_untouched(db_url, FEED_FILE)
     assert 1 <= stored < SOURCES
     print(f"\nthe loop stopped {seconds:.2f} s after the stop request; {stored} stored, {untouched} left")
+
+
+SLOW_TOOLS = 48  # checked 16 at a time: three batches
+TOOL_DELAY = 2.0  # seconds each repository takes to answer: a whole round takes ~6 s
+
+
+def seed_slow_tools(server: FeedServer, db_url: str) -> None:
+    upgrade_schema(db_url)
+    with session_scope(db_url) as session:
+        categories(session)
+        for i in range(SLOW_TOOLS):
+            serve_github(server, f"acme/t{i}")
+            server.routes[f"/gh/repos/acme/t{i}"].delay = TOOL_DELAY
+            tool(session, f"T{i}", repository=f"https://github.com/acme/t{i}", homepage=f"https://github.com/acme/t{i}")
+
+
+def tools_whole_or_untouched(server: FeedServer, db_url: str) -> int:
+    """How many tools were checked, asserting each asked tool has its check and its snapshot stored."""
+    with session_scope(db_url) as session:
+        checked = session.exec(select(ToolCheck).where(col(ToolCheck.last_checked_at).is_not(None))).all()
+        facts = session.exec(select(ToolFact)).all()
+    asked = {r.path for r in server.requests if not r.path.endswith("/releases/latest")}
+    assert len(checked) == len(facts) == len(asked), "a tool was asked and then dropped, or stored in part"
+    return len(checked)
+
+
+def test_sigterm_stops_the_cli_tool_checks_between_tools(server: FeedServer, db_url: str) -> None:
+    seed_slow_tools(server, db_url)
+    env = {**os.environ, "AGENTOIRE_DB_URL": db_url, "AGENTOIRE_GITHUB_API_URL": server.url("/gh"),
+           "GITHUB_TOKEN": "loopback"}
+    child = subprocess.Popen([*AGENTOIRE_CLI, "tools", "check", "--once", "--json"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_requests(server, 1)
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == EXIT_STOPPED, (child.returncode, err)
+    report = json.loads(out)
+    stored = tools_whole_or_untouched(server, db_url)
+    assert report["stopped"] and (report["checked"], report["left"]) == (stored, SLOW_TOOLS - stored)
+    assert 1 <= stored < SLOW_TOOLS
+    assert f"{SLOW_TOOLS - stored} left for the next run" in err
+    assert lease_released(db_url)
+
+
+def test_the_app_loop_stops_its_tool_checks_between_tools_on_shutdown(
+        server: FeedServer, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    within = 5.0  # less than a whole round of checks: only a stop between tools ends the loop in time
+    monkeypatch.setenv("AGENTOIRE_REFRESH_SECONDS", "3600")
+    monkeypatch.setenv("AGENTOIRE_GITHUB_API_URL", server.url("/gh"))
+    monkeypatch.setenv("GITHUB_TOKEN", "loopback")
+    monkeypatch.setattr(tool_checks, "_process_budget", None)  # this process's budget, with the token's quota
+    monkeypatch.setattr(desk_loop, "FIRST_DELAY_SECONDS", (0.0, 0.0))
+    seed_slow_tools(server, db_url)
+
+    async def shutdown_mid_checks() -> float:
+        stop = StopRequest()
+        task = asyncio.create_task(desk_loop.refresh_loop(stop))
+        while not server.requests:  # no sources: the news round is done, the checks have begun
+            await asyncio.sleep(0.02)
+        seconds = await desk_loop.stop_loop(task, stop, within=within)
+        assert task.done() and not task.cancelled(), "the checks reached a tool boundary within the bound"
+        return seconds
+
+    seconds = asyncio.run(shutdown_mid_checks())
+    assert lease_released(db_url)
+    stored = tools_whole_or_untouched(server, db_url)
+    assert 1 <= stored < SLOW_TOOLS
+    print(f"\nthe checks stopped {seconds:.2f} s after the stop request; {stored} stored, "
+          f"{SLOW_TOOLS - stored} left due")
 
 
 def test_a_loop_waiting_for_its_next_round_ends_on_the_stop_request_without_being_cancelled(

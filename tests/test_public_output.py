@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from agentoire_app.api import build_api
 from agentoire_app.models import Source
+from agentoire_app.services.news import list_articles
 from agentoire_app.services.sources import (
     public_reason,
     source_public,
@@ -21,6 +22,7 @@ from agentoire_app.services.sources import (
 )
 from agentoire_app.settings import SettingsError, get_settings
 from agentoire_app.state.news import SourceStateRow, _source_state
+from agentoire_app.state.rows import article_row
 
 BASE_URL = "https://agentoire.example"
 HOSTILE_HOST = "evil.attacker.example"
@@ -102,6 +104,19 @@ def test_a_private_sources_story_keeps_its_title_but_not_its_addresses(client: T
     assert (memo["url"], memo["source_url"]) == ("", "")
     public = items["Public story about Alpha Agent"]
     assert public["source_url"] == "https://news.example.org/feed.xml" and public["source"] == "Example News"
+
+
+def test_pages_name_a_source_as_public_output_does(client: TestClient, seeded: Session) -> None:
+    untitled = Source(url="https://www.untitled.example/feed.xml", title="", site_url="")
+    seeded.add(untitled)
+    seeded.commit()
+    article(seeded, untitled, "Untitled source story", days=4)
+    on_pages = {a.title: article_row(a, s).source for a, s in list_articles(session=seeded)}
+    in_the_api = {i["title"]: i["source"] for i in client.get("/api/news").json()["items"]}
+    assert on_pages == in_the_api
+    assert on_pages["Internal memo about Alpha Agent"] == "a private source"  # not its site's private host
+    assert on_pages["Untitled source story"] == "untitled.example"
+    assert on_pages["Public story about Alpha Agent"] == "Example News"
 
 
 def test_the_news_empty_state_shows_a_short_reason_and_no_private_address(seeded: Session) -> None:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from agentoire_app.checks.client import ApiClient, HourlyBudget
 from agentoire_app.checks.run import RoundReport, check_round
+from agentoire_app.ingest.stop import StopRequest
 from agentoire_app.models import Tool, ToolCheck, ToolFact
 from agentoire_app.net.addresses import PublicAddressRule
 from agentoire_app.services.tool_facts import latest_facts
@@ -42,14 +43,26 @@ class Clock:
 
 
 def run_round(server: FeedServer, db_url: str, clock: Clock, *, budget: int = 4000,
-              **client_options: object) -> RoundReport:
+              stop_at_first_request: bool = False, **client_options: object) -> RoundReport:
+    """One round; `stop_at_first_request` requests a stop as soon as the fake has the round's first request
+    (from the round's own loop, as the app's shutdown and the CLI's signal handler do)."""
     async def go() -> RoundReport:
         options: dict[str, object] = {"public_rule": LOOPBACK_IS_PUBLIC, **client_options}
         client = ApiClient(clock=clock, **options)  # type: ignore[arg-type]
+        stop = StopRequest()
+
+        async def stop_once_asked() -> None:
+            while not server.requests:
+                await asyncio.sleep(0.01)
+            stop.request()
+
+        watcher = asyncio.create_task(stop_once_asked()) if stop_at_first_request else None
         try:
             return await check_round(apis=apis_for(server), db_url=db_url, clock=clock,
-                                     budget=HourlyBudget(budget, clock=clock), client=client)
+                                     budget=HourlyBudget(budget, clock=clock), client=client, stop=stop)
         finally:
+            if watcher is not None:
+                watcher.cancel()
             await client.aclose()
     return asyncio.run(go())
 
@@ -207,3 +220,30 @@ def test_a_slow_answer_is_a_failure_retried_later(seeded: Session, db_url: str, 
     report = run_round(api, db_url, clock, timeout=httpx.Timeout(0.3))
     assert report.failed == 1 and facts(seeded, "slowpkg", "pypi") == []
     assert run_round(api, db_url, clock).checked == 0  # backing off, not hammering
+
+
+def test_a_stop_lets_the_tool_under_way_finish_whole_and_leaves_the_rest_due(
+        seeded: Session, db_url: str, api: FeedServer) -> None:
+    names = ["first", "second", "third", "fourth"]
+    for name in names:
+        serve_github(api, f"acme/{name}")
+        api.routes[f"/gh/repos/acme/{name}"].delay = 0.3  # slow checks: the stop comes while one is under way
+        listed(seeded, api, name.title(), f"https://github.com/acme/{name}", homepage=f"https://github.com/acme/{name}")
+    clock = Clock(NOW + timedelta(days=2))
+    report = run_round(api, db_url, clock, stop_at_first_request=True, concurrency=1)
+    assert (report.stopped, report.checked, report.left, report.failed, report.deferred) == (True, 1, 3, 0, 0)
+    assert [r.path for r in api.requests] == ["/gh/repos/acme/first", "/gh/repos/acme/first/releases/latest"]
+    [fact] = facts(seeded, "first", "github")  # both of its requests, stored as one snapshot
+    assert (fact.stars, fact.latest_version) == (95300, "v0.3.1")
+    seeded.expire_all()
+    for name in names[1:]:
+        assert facts(seeded, name, "github") == []
+        check = seeded.exec(select(ToolCheck).join(Tool, col(Tool.id) == ToolCheck.tool_id)
+                            .where(Tool.slug == name)).one()
+        assert check.last_checked_at is None and check.next_check_at <= clock.at, f"{name} is no longer due"
+        assert seeded.exec(select(Tool.checked_at).where(Tool.slug == name)).one() is None
+    assert_summaries_follow_history(seeded)
+
+    again = run_round(api, db_url, clock)  # the next round takes up exactly what was left
+    assert (again.stopped, again.checked, again.left) == (False, 3, 0)
+    assert all(len(facts(seeded, name, "github")) == 1 for name in names)

@@ -105,6 +105,7 @@ class ApiClient:
         self.public_rule = public_rule
         self.limits = RateLimits()
         self.github_token = github_token
+        self.concurrency = concurrency
         self._semaphore = asyncio.Semaphore(concurrency)
         self._http = httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=5,
                                        headers={"User-Agent": USER_AGENT})

@@ -7,6 +7,12 @@ tool (the repository and its latest release) and each takes a token from `Hourly
 budget or the API's own rate limit says stop, the rest of the round's GitHub checks stay due for the next
 round. A 304 (conditional on the stored ETags) copies the last snapshot with the new date, so "read on"
 stays true without spending quota. The clock is injected.
+
+A stop request (`ingest.stop.StopRequest`, the one a refresh obeys: SIGTERM, the app's shutdown) ends a
+round between tools: a tool whose check has started (it holds one of the round's slots) is read to the end,
+every request of it, and a tool that has not started is left as it was, still due, for the next round. The
+readings are stored together in one transaction at the end, so each tool's result is stored whole or not at
+all, even if the round is cancelled.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..db import session_scope
+from ..ingest.stop import StopRequest
 from ..models import Tool, ToolCheck, ToolFact, to_stored
 from ..settings import CheckApis
 from . import readers
@@ -61,10 +68,12 @@ class RoundReport:
     failed: int = 0
     deferred: int = 0
     skipped: str = ""
+    stopped: bool = False  # a stop was requested: the round ended between tools
+    left: int = 0  # due checks a stop left unstarted, still due for the next round
 
     def to_json(self) -> dict[str, Any]:
         return {"checked": self.checked, "not_modified": self.not_modified, "failed": self.failed,
-                "deferred": self.deferred, "skipped": self.skipped}
+                "deferred": self.deferred, "skipped": self.skipped, "stopped": self.stopped, "left": self.left}
 
 
 def _etags(raw: str | None) -> dict[str, str]:
@@ -196,9 +205,14 @@ def _store(session: Session, check: ToolCheck, tool: Tool, reading: Reading, now
 
 async def check_round(*, apis: CheckApis, db_url: str | None = None, clock: Clock, budget: HourlyBudget,
                       client: ApiClient | None = None, limit: int = 2000,
-                      progress: Any = None) -> RoundReport:
-    """Check what is due now, within `budget`; `progress(done, total)` is called as checks finish."""
+                      progress: Any = None, stop: StopRequest | None = None) -> RoundReport:
+    """Check what is due now, within `budget`; `progress(done, total)` is called as checks finish.
+
+    Once `stop` is requested no further tool starts: those under way finish and are stored, the others
+    are counted in `report.left` and stay due.
+    """
     now = to_stored(clock())
+    stop = stop or StopRequest()
 
     def select_due() -> list[tuple[ToolCheck, Tool]]:
         with session_scope(db_url) as session:
@@ -209,18 +223,24 @@ async def check_round(*, apis: CheckApis, db_url: str | None = None, clock: Cloc
     own_client = client is None
     client = client or ApiClient(github_token=apis.github_token, clock=clock)
     checker = Checker(client, apis, budget, clock)
+    # A tool starts once it has a slot, and asks the stop request then: a tool queued behind the others may
+    # wait a long time, and a stop meanwhile must keep it from starting.
+    slots = asyncio.Semaphore(client.concurrency)
     report = RoundReport()
     done = 0
 
-    async def one(check: ToolCheck, tool: Tool) -> Reading:
+    async def one(check: ToolCheck, tool: Tool) -> Reading | None:
         nonlocal done
         target = next((t for t in readers.targets_for(tool.homepage, tool.repository) if t.kind == check.kind), None)
-        try:
-            reading = Reading("ok", facts={"link_status": "ok"}) if target is None else \
-                await checker.read(target, _etags(check.etag))
-        except Exception as exc:  # one tool's surprise is that tool's failure
-            log.exception("checking %s (%s) failed", tool.slug, check.kind)
-            reading = Reading("failed", error=f"{type(exc).__name__}: {exc}"[:300])
+        async with slots:
+            if not stop.may_start():
+                return None
+            try:
+                reading = Reading("ok", facts={"link_status": "ok"}) if target is None else \
+                    await checker.read(target, _etags(check.etag))
+            except Exception as exc:  # one tool's surprise is that tool's failure
+                log.exception("checking %s (%s) failed", tool.slug, check.kind)
+                reading = Reading("failed", error=f"{type(exc).__name__}: {exc}"[:300])
         done += 1
         if progress is not None:
             progress(done, len(due))
@@ -236,7 +256,8 @@ async def check_round(*, apis: CheckApis, db_url: str | None = None, clock: Cloc
         with session_scope(db_url) as session:
             touched: dict[int, Tool] = {}
             for (check, tool), reading in zip(due, readings, strict=True):
-                if reading.outcome != "deferred":  # a deferred check stays due as it is: nothing to write
+                # A deferred check, or one a stop kept from starting, stays due as it is: nothing to write.
+                if reading is not None and reading.outcome != "deferred":
                     stored = session.merge(tool)
                     _store(session, session.merge(check), stored, reading, to_stored(clock()))
                     touched[stored.id or 0] = stored
@@ -244,8 +265,11 @@ async def check_round(*, apis: CheckApis, db_url: str | None = None, clock: Cloc
             session.commit()
 
     await asyncio.to_thread(write)
+    report.stopped = stop.requested
     for reading in readings:
-        if reading.outcome == "ok":
+        if reading is None:
+            report.left += 1
+        elif reading.outcome == "ok":
             report.checked += 1
         elif reading.outcome == "not_modified":
             report.not_modified += 1

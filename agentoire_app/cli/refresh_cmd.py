@@ -11,8 +11,8 @@ does not block: the lease is taken over at once (see `ingest.lease`).
 SIGTERM or SIGINT (Ctrl-C) stops the refresh between sources: the sources under way are fetched and
 stored, the others are left untouched, the lease is released, one line on stderr says how many sources
 were left, and the command exits `EXIT_STOPPED` (75, sysexits' EX_TEMPFAIL: cron may simply run it again).
-A second signal is not caught: it ends the process at once, as before (each source's store is one
-transaction, so even that leaves nothing half-written; the lease is then taken over, see above).
+A second signal is not caught (`signals`): it ends the process at once, as before (each source's store is
+one transaction, so even that leaves nothing half-written; the lease is then taken over, see above).
 
 The ingest and database imports sit inside `refresh` for start-up time, not to dodge a cycle: at module
 level they would load SQLAlchemy, httpx and feedparser for every `agentoire` command, `--help` included
@@ -23,21 +23,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .output import print_json, print_table
-
-if TYPE_CHECKING:
-    from ..ingest.report import RefreshReport
-    from ..ingest.stop import StopRequest
+from .signals import EXIT_STOPPED, until_signalled
 
 MAX_WAIT_SECONDS = 3600.0
-EXIT_STOPPED = 75  # EX_TEMPFAIL: stopped early by a signal, the rest is for the next run
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _wait_seconds(text: str) -> float:
@@ -83,8 +75,8 @@ def refresh(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from exc
     try:
         wait = LEASE_TTL_SECONDS + 10.0 if args.wait is None else args.wait
-        report = asyncio.run(_round_until_signalled(news_round, StopRequest(), url=url, all_sources=args.all,
-                                                    lease_wait_seconds=wait))
+        report = asyncio.run(until_signalled(news_round, StopRequest(), url=url, all_sources=args.all,
+                                             lease_wait_seconds=wait))
     except UnknownSource as exc:
         raise UsageError(str(exc)) from exc
     if report.skipped:
@@ -106,25 +98,3 @@ def refresh(args: argparse.Namespace) -> int:
         return EXIT_STOPPED
     return 0
 
-
-async def _round_until_signalled(news_round: Callable[..., Awaitable[RefreshReport]], stop: StopRequest,
-                                 **refresh: Any) -> RefreshReport:
-    """`news_round(stop=stop, **refresh)` with SIGTERM and SIGINT requesting the stop, once.
-
-    The first signal asks the round to stop between sources; the handlers are then removed, so a second
-    signal acts as it would without them (SIGTERM ends the process, SIGINT raises KeyboardInterrupt).
-    """
-    loop = asyncio.get_running_loop()
-
-    def on_signal() -> None:
-        stop.request()
-        for number in STOP_SIGNALS:
-            loop.remove_signal_handler(number)
-
-    for number in STOP_SIGNALS:
-        loop.add_signal_handler(number, on_signal)
-    try:
-        return await news_round(stop=stop, **refresh)
-    finally:
-        for number in STOP_SIGNALS:
-            loop.remove_signal_handler(number)

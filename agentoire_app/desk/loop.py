@@ -13,7 +13,7 @@ task only 5 s after cancelling it. The exit requests a stop: a round under way s
 (`ingest.stop`), stores what it had started, releases the lease and returns; the loop then ends. Only if
 that takes more than `STOP_WAIT_SECONDS` (a source stalled mid-fetch) is the round cancelled: even then
 each source's store is one transaction, so nothing is half-written, and the lease is released on the way
-out.
+out. The tool checks after each refresh obey the same stop, between tools (`checks.run`).
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ async def refresh_loop(stop: StopRequest) -> None:
                 log.info("refresh loop: stopped between sources, %d stored, %d left", len(report.feeds),
                          report.left)
                 break
-            await check_tools_in_loop()  # the tool checks ride the same rhythm; each tool falls due daily
+            # The tool checks ride the same rhythm (each tool falls due daily) and stop between tools.
+            await check_tools_in_loop(stop)
             if report.skipped:
                 log.debug("refresh loop: %s", report.skipped)
             else:

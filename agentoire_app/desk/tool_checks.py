@@ -3,6 +3,7 @@
 The lease keeps refresh and checks in one process at a time, so database writers never contend; the hourly
 GitHub budget lives as long as the process, so successive rounds share it. What a round reads and stores is
 `checks.run`; this module only decides when and under what lease it runs, like `rounds` for the news.
+The refresh's stop request reaches the checks too: a round stops between tools and releases the lease.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from ..checks.client import HourlyBudget
 from ..checks.run import RoundReport, check_round, github_budget
 from ..ingest import lease as leases
+from ..ingest.stop import StopRequest
 from ..models import utcnow
 from ..settings import CheckApis, get_settings
 
@@ -25,11 +27,12 @@ _process_budget: HourlyBudget | None = None
 
 
 async def check_tools_under_lease(*, db_url: str | None = None, apis: CheckApis | None = None,
-                                  progress: Any = None) -> RoundReport:
+                                  progress: Any = None, stop: StopRequest | None = None) -> RoundReport:
     """The loop's (and `agentoire tools check`'s) one call: a round under the refresh lease.
 
     The lease keeps refresh and checks in one process at a time, so database writers never contend; the
-    hourly budget lives as long as the process, so successive rounds share it.
+    hourly budget lives as long as the process, so successive rounds share it. `stop` ends the round
+    between tools (see `checks.run.check_round`).
     """
     global _process_budget
     apis = apis or get_settings().check_apis
@@ -41,22 +44,25 @@ async def check_tools_under_lease(*, db_url: str | None = None, apis: CheckApis 
         return RoundReport(skipped="another process holds the refresh lease")
     try:
         return await check_round(apis=apis, db_url=db_url, clock=utcnow, budget=_process_budget,
-                                 progress=progress)
+                                 progress=progress, stop=stop)
     finally:
         await asyncio.to_thread(leases.release, leases.REFRESH_LEASE, holder, db_url=db_url)
 
 
-async def check_tools_in_loop() -> None:
+async def check_tools_in_loop(stop: StopRequest) -> None:
     """The refresh loop's one call after each refresh: a round of whatever checks are due, never raising.
 
-    Each tool falls due once a day, so most rounds read little; errors are logged and the loop goes on.
+    Each tool falls due once a day, so most rounds read little; errors are logged and the loop goes
+    on. The loop's `stop` ends the round between tools, so the app's shutdown never waits on the checks.
     """
     try:
-        report = await check_tools_under_lease()
+        report = await check_tools_under_lease(stop=stop)
     except asyncio.CancelledError:
         raise
     except Exception:
         log.exception("tool checks: this round failed")
         return
-    if report.checked or report.failed:
+    if report.stopped:
+        log.info("tool checks: stopped between tools, %d left for the next round", report.left)
+    elif report.checked or report.failed:
         log.info("tool checks: %s", report.to_json())

@@ -104,7 +104,9 @@ def public_reason(error: str) -> str:
 
 
 def public_source_name(source: Source) -> str:
-    """A source's name for public output: its title, else a publishable address's host, else a placeholder."""
+    """A source's name wherever it is shown, pages and public output alike: its title, else a publishable
+    address's host (its site's first), else a placeholder, so an untitled private source's address never
+    shows, not even its host."""
     if source.title:
         return source.title
     for url in (source.site_url, source.url):

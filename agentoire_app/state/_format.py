@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from ..ingest.clean import html_to_text
@@ -17,13 +16,6 @@ def plain_text(html: str, limit: int = 240) -> str:
     """The words of a stored (already sanitized) HTML fragment, cut to `limit` characters for a list row."""
     text = html_to_text(html)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def source_name(title: str, url: str) -> str:
-    if title:
-        return title
-    host = re.sub(r"^https?://(www\.)?", "", url).split("/", 1)[0]
-    return host or url
 
 
 def slug_from_path(path: str) -> str:

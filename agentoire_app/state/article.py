@@ -12,7 +12,8 @@ from ..models import Article, RemovedArticle, Source
 from ..models.text import long_date
 from ..services.news import article_neighbours, get_article, notes_origin_line, shown_body_html
 from ..services.removed import get_removed_article
-from ._format import slug_from_path, source_name
+from ..services.sources import public_source_name
+from ._format import slug_from_path
 
 
 def _read_article(slug: str, session: Session) -> tuple[Article, Source, str | None, str | None] | RemovedArticle | None:
@@ -61,7 +62,7 @@ class ArticleState(rx.State):
         self.title = article.title
         self.category = article.category
         self.date = long_date(article.published_at)
-        self.source = source_name(source.title, source.site_url or source.url)
+        self.source = public_source_name(source)
         self.summary = article.summary
         # content_html is sanitised on ingest (nh3) and notes_html is built from escaped text, so both render as HTML;
         # the body drops the lead the summary shows, so no text appears twice.

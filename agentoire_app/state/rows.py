@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Article, Source, Tool
-from ._format import plain_text, short_date, source_name
+from ..services.sources import public_source_name
+from ._format import plain_text, short_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def article_row(article: Article, source: Source, *, related: bool = False) -> A
         title=article.title,
         category=article.category,
         date=short_date(article.published_at),
-        source=source_name(source.title, source.site_url or source.url),
+        source=public_source_name(source),
         summary=plain_text(article.summary, 200),
         related=related,
     )

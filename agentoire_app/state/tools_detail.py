@@ -14,10 +14,11 @@ from ..concurrency import in_session
 from ..models import Article, Category, Source, Tool
 from ..models.text import long_date
 from ..services.candidates import FOUND_IN_THE_NEWS
+from ..services.sources import public_source_name
 from ..services.tool_facts import FactSummary, latest_facts, stats_line, warnings
 from ..services.tools import alternatives, get_category, get_tool, tool_timeline
 from ..services.trends import mentions_per_day
-from ._format import short_date, slug_from_path, source_name
+from ._format import short_date, slug_from_path
 from .rows import ArticleRow
 
 
@@ -145,7 +146,7 @@ class ToolDetailState(rx.State):
         self.news = [
             ArticleRow(slug=a.slug, href=f"/news/{a.slug}", title=a.title, category=a.category,
                        date=short_date(a.published_at) + f" {a.published_at.year}",
-                       date_iso=a.published_at.isoformat(), source=source_name(s.title, s.site_url or s.url),
+                       date_iso=a.published_at.isoformat(), source=public_source_name(s),
                        summary="")
             for a, s in stories
         ]

@@ -4,8 +4,11 @@
   catalog loads through `agentoire serve`'s own bootstrap), then `.venv/bin/agentoire serve --port <free>`
   in its own process group with `AGENTOIRE_REFRESH_SECONDS=0` (no internet). `stop()`/`start()` let a
   test take the server away under an open page. Only one Reflex build may use `.web` at a time, so the
-  session holds an advisory lock (a file in the temp directory named after the work tree) while its server lives (other suites that reuse these
-  fixtures queue behind it instead of corrupting each other's build).
+  session holds an advisory lock (a file in the temp directory named after the work tree) while its server
+  lives (other suites that reuse these fixtures queue behind it instead of corrupting each other's build).
+* `server_in_place_of(app_server, ...)`: another app (its own database, Redis, workers) on the session
+  server's port for a while, then the session's server back. Neither start builds the frontend again
+  (`serve_built.py`): the session's build fits any app on its port.
 * `browser` (session) and `page` (per test): Playwright's sync API on /usr/bin/chromium (never
   `playwright install`). Every page error and console error fails the test that caused it, unless the
   test declares it expected with `page_errors.allow(pattern)`.
@@ -17,6 +20,7 @@ the venv's npm (see `axe_source`).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -27,7 +31,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,6 +46,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-b
 AXE_VERSION = "4.10.3"
 AXE_DIR = Path(__file__).resolve().parent / ".axe"
 START_TIMEOUT = 300.0
+SERVE_BUILT = Path(__file__).resolve().parent / "serve_built.py"
 
 # The fixture stories every browser test can rely on (newest first).
 FIXTURE_SOURCE = {"url": "https://fixtures.agentoire.test/feed.xml", "title": "MIT Tech Review",
@@ -107,11 +112,14 @@ class AppServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = START_TIMEOUT) -> None:
+    def start(self, timeout: float = START_TIMEOUT, *, build: bool = True) -> None:
+        """`agentoire serve`; without `build`, the same app serving the frontend already built for this port
+        (`serve_built.py`), which saves the build `reflex run --env prod` makes on every start."""
+        command = ([str(VENV_BIN / "agentoire"), "serve", "--port", str(self.port)] if build
+                   else [sys.executable, str(SERVE_BUILT), str(self.port)])
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "agentoire"), "serve", "--port", str(self.port)],
-            cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            command, cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -188,6 +196,28 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, build_lock: None) -> It
         yield server
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def server_in_place_of(app_server: AppServer, *, db_url: str, log_path: Path,
+                       env: Mapping[str, str] | None = None) -> Iterator[AppServer]:
+    """Another app on `db_url` (and `env` over the session's environment) in place of the session's server
+    while the block runs, then the session's server back, as it was.
+
+    The built frontend carries its server's port (the websocket URL), so the replacement takes the same
+    port and both starts reuse the session's build instead of making their own (`AppServer.start`).
+    """
+    if app_server.reused:
+        pytest.skip("the session reuses a server started by hand; this test must stop and restart it")
+    server = AppServer(db_url=db_url, port=app_server.port, log_path=log_path,
+                       env={**app_server.env, "AGENTOIRE_DB_URL": db_url, **(env or {})})
+    app_server.stop()
+    try:
+        server.start(build=False)
+        yield server
+    finally:
+        server.stop()
+        app_server.start(build=False)
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,8 @@
 own process) lands a story more sources cover than the one on top, and the page shows it first without a
 reload.
 
-The module serves its own database (the session's server is restarted on the same port, so the built
-frontend still fits it, and put back afterwards): the stories it lands are dated today and would lead
-every other module's pages.
+The module serves its own database (`server_in_place_of`: the session's server steps aside and is put
+back afterwards): the stories it lands are dated today and would lead every other module's pages.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from feedserver import RSS, FeedServer
 from agentoire_app.db import session_scope
 from agentoire_app.services.sources import add_source
 
-from .conftest import VENV_BIN, AppServer, seed_database, wait_live
+from .conftest import VENV_BIN, AppServer, seed_database, server_in_place_of, wait_live
 
 pytestmark = pytest.mark.browser
 
@@ -45,20 +44,11 @@ def rss(slug: str, items: list[tuple[str, datetime]]) -> str:
 
 @pytest.fixture(scope="module")
 def own_server(app_server: AppServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    if app_server.reused:
-        pytest.skip("the session reuses a server started by hand; this module must restart it on its own data")
     workdir = tmp_path_factory.mktemp("rerank")
     db_url = f"sqlite:///{workdir / 'agentoire.db'}"
     seed_database(db_url)
-    server = AppServer(db_url=db_url, port=app_server.port, log_path=workdir / "serve.log",
-                       env={**app_server.env, "AGENTOIRE_DB_URL": db_url})
-    app_server.stop()
-    try:
-        server.start()
+    with server_in_place_of(app_server, db_url=db_url, log_path=workdir / "serve.log") as server:
         yield server
-    finally:
-        server.stop()
-        app_server.start()
 
 
 def add_feeds(server: AppServer, feeds: FeedServer, names: list[str], items: list[tuple[str, datetime]]) -> None:

@@ -22,7 +22,7 @@ from feedserver import FEEDS, FeedServer
 from agentoire_app.db import get_engine, session_scope
 from agentoire_app.services.sources import add_source
 
-from .conftest import VENV_BIN, AppServer, free_port, wait_live
+from .conftest import VENV_BIN, AppServer, server_in_place_of, wait_live
 
 pytestmark = pytest.mark.browser
 FEED_FILE = "rd_full.rss"
@@ -31,22 +31,11 @@ REFRESH_SECONDS = 2
 
 def _scaled(postgres_url: str, redis_url: str, app_server: AppServer, tmp_path: Path,
             refresh_seconds: int) -> Iterator[AppServer]:
-    """A second app on PostgreSQL + Redis. The built frontend in `.web` carries its server's port, so
-    the session's server steps aside while this one runs and is rebuilt and restarted afterwards."""
-    if app_server.reused:
-        pytest.skip("the session reuses a server started by hand; this test must stop and restart it")
-    app_server.stop()
-    env = dict(os.environ)
-    env.update({"AGENTOIRE_DB_URL": postgres_url, "REDIS_URL": redis_url,
-                "AGENTOIRE_REFRESH_SECONDS": str(refresh_seconds),
-                "PATH": str(VENV_BIN) + os.pathsep + env.get("PATH", "")})
-    server = AppServer(db_url=postgres_url, port=free_port(), log_path=tmp_path / "serve.log", env=env)
-    try:
-        server.start()
+    """A second app on PostgreSQL + Redis, in place of the session's server (`server_in_place_of`)."""
+    with server_in_place_of(app_server, db_url=postgres_url, log_path=tmp_path / "serve.log",
+                            env={"REDIS_URL": redis_url,
+                                 "AGENTOIRE_REFRESH_SECONDS": str(refresh_seconds)}) as server:
         yield server
-    finally:
-        server.stop()
-        app_server.start()
 
 
 @pytest.fixture
