@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from deploy_paths import NGINX_SITE, NGINX_UPSTREAM
 
 from agentoire_app.cli.serve_cmd import reflex_environment
-
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 
 
 def test_behind_a_proxy_the_browser_is_sent_to_the_public_address(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,8 +23,8 @@ def test_without_a_public_address_reflex_keeps_its_own(monkeypatch: pytest.Monke
 
 
 def test_the_site_proxies_to_the_upstream_the_other_file_declares() -> None:
-    upstream = (DEPLOY / "nginx" / "agentoire-upstream.conf").read_text()
-    site = (DEPLOY / "nginx" / "agentoire-site.conf").read_text()
+    upstream = NGINX_UPSTREAM.read_text()
+    site = NGINX_SITE.read_text()
     [name] = re.findall(r"^upstream (\w+) \{", upstream, re.M)
     assert set(re.findall(r"proxy_pass http://(\w+);", site)) == {name}
     assert "location /_event" in site and "$http_upgrade" in site
@@ -40,7 +38,7 @@ def _proxy_headers(block: str) -> set[str]:
 def test_every_location_forwards_the_scheme_host_and_client_nginx_saw() -> None:
     """nginx inherits no `proxy_set_header` into a location that sets one of its own, so a location that
     adds a header (the websocket's upgrade) must repeat the forwarded ones, or the app loses them there."""
-    site = (DEPLOY / "nginx" / "agentoire-site.conf").read_text()
+    site = NGINX_SITE.read_text()
     locations = re.findall(r"^\s*location [^{]+\{(.*?)^\s*\}", site, re.M | re.S)
     server_level = _proxy_headers(re.sub(r"^\s*location [^{]+\{.*?^\s*\}", "", site, flags=re.M | re.S))
     forwarded = {"host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}

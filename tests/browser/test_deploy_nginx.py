@@ -21,11 +21,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from deploy_paths import NGINX_SITE, NGINX_UPSTREAM
 
-from .conftest import REPO_ROOT, AppServer, free_port, wait_live
+from .conftest import AppServer, free_port, wait_live
 
 pytestmark = pytest.mark.browser
-DEPLOY = REPO_ROOT / "deploy" / "nginx"
 
 
 def nginx_binary() -> str | None:
@@ -59,10 +59,10 @@ def nginx(app_server: AppServer, tmp_path_factory: pytest.TempPathFactory, tls_p
     work = tmp_path_factory.mktemp("nginx")
     port = free_port()
     cert, key = self_signed_certificate(work)
-    upstream = (DEPLOY / "agentoire-upstream.conf").read_text()
+    upstream = NGINX_UPSTREAM.read_text()
     upstream = replaced(upstream, "    server 127.0.0.1:3001;\n    server 127.0.0.1:3002;\n",
                         f"    server 127.0.0.1:{app_server.port};\n")
-    site = (DEPLOY / "agentoire-site.conf").read_text()
+    site = NGINX_SITE.read_text()
     site = replaced(site, "listen 80;", f"listen 127.0.0.1:{port};\n    listen 127.0.0.1:{tls_port} ssl;\n"
                                         f"    ssl_certificate {cert};\n    ssl_certificate_key {key};")
     site = replaced(site, "/var/cache/nginx/agentoire", str(work / "cache"))
