@@ -12,6 +12,9 @@ from .components.status_bar import first_counts_script
 from .desk.loop import refresh_in_background
 from .pages import add_pages
 from .state.push import push_to_open_pages, warm_search_by_meaning
+from .state.redis_lock import make_redis_locks_cancel_safe
+
+make_redis_locks_cancel_safe()  # before any event: Reflex's lock can leak when an event is cancelled
 
 app = rx.App(
     stylesheets=["/agentoire.css"],

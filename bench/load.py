@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/", "/news", "/tools", "/tools?category=agents", "/trends", "/sources"]
 QUERIES = ["ag", "agent", "lang", "llama", "code", "vec", "pilot", "flow"]
 EVENT_TIMEOUT = 10.0
+LATE_WAIT = 30.0  # after a timeout, how long to keep listening for the late answer
 NAVIGATE_SHARE = 0.6  # of readers' actions; the rest are palette visits (open, type, close: three events)
 EVENTS_PER_ACTION = NAVIGATE_SHARE * 1 + (1 - NAVIGATE_SHARE) * 3
 PUSH_WITHIN = 2.0
@@ -97,6 +98,8 @@ class Run:
         self.readers: list[Reader] = []
         self.rtts: dict[str, list[float]] = {"hydrate": [], "navigate": [], "palette open": [], "palette type": []}
         self.errors: dict[str, int] = {}
+        self.timeouts: list[str] = []
+        self.started = time.monotonic()
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
@@ -116,19 +119,34 @@ class Run:
         await asyncio.gather(*tasks)
 
     async def act(self, reader: Reader) -> None:
+        if random.random() < NAVIGATE_SHARE:
+            path = random.choice(PAGES)
+            await self.timed(reader, "navigate", ON_LOAD, {}, path)
+        elif (await self.timed(reader, "palette open", f"{PALETTE}.toggle_palette", {}, "/")
+              and await self.timed(reader, "palette type", f"{PALETTE}.type_query",
+                                   {"value": random.choice(QUERIES)}, "/")):
+            await self.timed(reader, None, f"{PALETTE}.set_open", {"is_open": False}, "/")
+
+    async def timed(self, reader: Reader, key: str | None, name: str, payload: dict[str, object],
+                    path: str) -> bool:
+        """One event; its round trip under `key`. A timeout is written down with when it was sent and
+        whether (and how late) the answer came after all, so a slow event can be told from a lost one."""
+        sent = time.monotonic()
         try:
-            if random.random() < NAVIGATE_SHARE:
-                path = random.choice(PAGES)
-                self.rtts["navigate"].append(await reader.event(ON_LOAD, {}, path, EVENT_TIMEOUT))
-            else:
-                self.rtts["palette open"].append(
-                    await reader.event(f"{PALETTE}.toggle_palette", {}, "/", EVENT_TIMEOUT))
-                self.rtts["palette type"].append(
-                    await reader.event(f"{PALETTE}.type_query", {"value": random.choice(QUERIES)}, "/",
-                                       EVENT_TIMEOUT))
-                await reader.event(f"{PALETTE}.set_open", {"is_open": False}, "/", EVENT_TIMEOUT)
-        except (TimeoutError, ConnectionError, OSError) as exc:
+            seconds = await reader.event(name, payload, path, EVENT_TIMEOUT)
+        except TimeoutError:
+            self.error("event: TimeoutError")
+            late = await reader.late_answer(LATE_WAIT)
+            self.timeouts.append(f"{sent - self.started:.1f} s {name.rsplit('.', 1)[-1]} {path} {reader.token}: "
+                                 + (f"answered {late:.1f} s after sending" if late is not None
+                                    else f"no answer within {EVENT_TIMEOUT + LATE_WAIT:.0f} s"))
+            return False
+        except (ConnectionError, OSError) as exc:
             self.error(f"event: {type(exc).__name__}")
+            return False
+        if key is not None:
+            self.rtts[key].append(seconds)
+        return True
 
     async def active(self, seconds: float) -> None:
         busy: set[Reader] = set()
@@ -252,6 +270,8 @@ async def scenario(args: argparse.Namespace, base: str, db_url: str, server_pid:
          "O(1): not per reader"),
         ("this client's CPU seconds / wall seconds", f"{cpu:.1f} / {time.monotonic() - t0:.0f}", ""),
     ]
+    for line in run.timeouts:
+        print(f"timed out: {line}", flush=True)
     return rows
 
 
@@ -268,6 +288,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--url", default="", help="an app already running on loopback (its database: --db)")
     parser.add_argument("--db", default="", help="with --url: that app's database URL")
+    parser.add_argument("--server-log", default="", help="keep the server's output in this file")
     args = parser.parse_args()
     args.redis = args.redis or None
     if args.url and not args.url.startswith(("http://127.0.0.1:", "http://localhost:")):
@@ -283,7 +304,7 @@ def main() -> int:
             populate(db_url, tools=args.tools, articles=args.articles)
             print(f"seeded {args.tools} tools, {args.articles} articles in {time.monotonic() - t0:.0f} s", flush=True)
             get_engine(db_url).dispose()
-            proc, base = start_server(args, db_url, Path(tmp) / "server.log")
+            proc, base = start_server(args, db_url, Path(args.server_log or Path(tmp) / "server.log"))
             try:
                 rows = asyncio.run(scenario(args, base, db_url, proc.pid))
             finally:

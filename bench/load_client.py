@@ -81,6 +81,7 @@ class Reader:
     _closing: bool = False
     _buffer: str = ""
     _boot_path: str = "/"
+    _sent_at: float = 0.0
 
     async def connect(self, path: str, timeout: float) -> float:
         """Open the socket and hydrate `path`; seconds until the hydrate's first update.
@@ -111,7 +112,7 @@ class Reader:
         if not self.connected or self._writer is None or self._writer.is_closing():
             raise ConnectionError("not connected")
         self._waiter = asyncio.get_running_loop().create_future()
-        start = time.monotonic()
+        start = self._sent_at = time.monotonic()
         body = {"name": name, "payload": payload, "router_data": router_data(path)}
         try:
             self._send_text("42" + NAMESPACE + "," + json.dumps(["event", body]))
@@ -119,6 +120,17 @@ class Reader:
             raise ConnectionError(f"socket closing: {exc}") from exc
         await asyncio.wait_for(asyncio.shield(self._waiter), timeout)
         return time.monotonic() - start
+
+    async def late_answer(self, extra: float) -> float | None:
+        """After `event` timed out: seconds from that send to its answer if the answer comes within `extra`
+        more seconds, else None (still nothing, or the connection failed meanwhile)."""
+        if self._waiter is None:
+            return None
+        try:
+            await asyncio.wait_for(asyncio.shield(self._waiter), extra)
+        except (TimeoutError, ConnectionError, OSError):
+            return None
+        return time.monotonic() - self._sent_at
 
     async def send(self, tally: Tally, name: str, payload: dict[str, Any], path: str, timeout: float,
                    retry_for: float) -> float | None:
