@@ -89,6 +89,7 @@ class NameIndex:
             self.odd = {row: name for row, name in enumerate(names) if "\x00" in name}
             joined = "\x00".join("" if row in self.odd else name for row, name in enumerate(names))
         self.text = _NUL + _utf8(joined) + _NUL
+        del joined  # the peak while building: copies of `text` are dropped as soon as they are read
         # Row r is text[starts[r]:starts[r + 1] - 1]: one past each NUL.
         self.starts: npt.NDArray[np.int64] = np.flatnonzero(np.frombuffer(self.text, np.uint8) == 0) + 1
         if not names:
@@ -124,14 +125,18 @@ class NameIndex:
             word_chunks.append(numbered)
             row_chunks.append(np.repeat(np.arange(begin, end, dtype=np.uint32), sizes))
             first_chunks.append(numbered[np.cumsum(sizes) - sizes])
+        del translated
         self.words = sorted(numbers)
         rank = np.zeros(len(numbers), np.uint32)  # first-seen number → place in `words`
         rank[np.fromiter(map(numbers.__getitem__, self.words), np.int64, len(self.words))] = np.arange(
             len(self.words), dtype=np.uint32)
         words = rank[np.concatenate(word_chunks)]
         rows = np.concatenate(row_chunks)
+        word_chunks.clear()
+        row_chunks.clear()
         order = np.argsort(words, kind="stable")  # by word, then row (rows were in order)
         words, rows = words[order], rows[order]
+        del order
         kept = np.ones(len(words), bool)
         kept[1:] = (words[1:] != words[:-1]) | (rows[1:] != rows[:-1])  # a word twice in one name counts once
         if self.words[0] == b"":  # what stands between two separators is no word
