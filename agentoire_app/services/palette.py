@@ -5,11 +5,12 @@ it starts with it, contains it, has its letters in order: "fuzzy"), then the des
 for stories). When a group finds few, it is widened by meaning (`services.related`): those hits come last
 and are marked `related`.
 
-Each table's display fields live in an in-process index (`services.name_index` answers the name tiers
-from structures built once, not a Python pass over every row per keystroke), rebuilt
-when the table's signature (row count, highest id) or its age changes: one cheap aggregate query
-per keystroke instead of several LIKE scans, and the same ranking on SQLite and PostgreSQL. Stories'
-summaries are searched through the full-text index (`services.search.article_match`).
+Each table's display fields live in an in-process index, whose `services.name_index` answers the name
+tiers from structures built once (a keystroke costs what matches, not a Python pass over every row),
+rebuilt when the table's signature (row count, highest id) or its age changes: one aggregate query at
+most once a second per table instead of several LIKE scans per keystroke, and the same ranking on SQLite
+and PostgreSQL. Stories' summaries are searched through the full-text index
+(`services.search.article_match`).
 
 `palette_search(..., tool_search=...)` takes another tool search with the same return shape.
 """
