@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ("ingest.py", "notes.py", "directory.py", "ui.py", "setup.py")
+SCRIPTS = ("ingest.py", "notes.py", "directory.py", "palette.py", "ui.py", "setup.py")
 
 
 def main() -> int:
