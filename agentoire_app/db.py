@@ -8,6 +8,7 @@ fresh `AGENTOIRE_DB_URL` just works.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,8 +59,13 @@ def _engine_for(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A process forked after using the engine (a server's workers) must not share its pooled connections:
+    # two processes on one socket interleave their statements. The child forgets them (without closing
+    # the parent's) and opens its own.
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    return engine
 
 
 @contextmanager

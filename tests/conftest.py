@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from feedserver import FeedServer, running_server
+from offline import check_apis_closed
 from sqlmodel import Session
 
 from agentoire_app import db as db_module
@@ -27,14 +28,8 @@ POSTGRES_URL = os.environ.get("AGENTOIRE_TEST_POSTGRES_URL", "").strip()
 # Search by meaning is off unless a test turns it on (tests/test_meaning.py): the ranking tests specify the
 # lexical order, and no test (nor the app a browser test starts) should load a model it does not look at.
 os.environ["AGENTOIRE_SEMANTIC"] = "0"
-# No test reaches the public registries the tool checks read: every check API points at a closed loopback
-# port (connections are refused at once), so an app a test starts checks nothing outside this machine and
-# its check rounds end fast instead of holding the refresh lease on the network. Tests of the checks serve
-# their own APIs.
-CLOSED_PORT_URL = "http://127.0.0.1:9"
-for _api in ("AGENTOIRE_GITHUB_API_URL", "AGENTOIRE_PYPI_URL", "AGENTOIRE_NPM_URL", "AGENTOIRE_NPM_DOWNLOADS_URL",
-             "AGENTOIRE_HF_API_URL"):
-    os.environ[_api] = CLOSED_PORT_URL
+# No test reaches the registries the tool checks read (tests of the checks serve their own): see offline.py.
+os.environ.update(check_apis_closed())
 os.environ.pop("GITHUB_TOKEN", None)
 REDIS_URL = os.environ.get("AGENTOIRE_TEST_REDIS_URL", "").strip()
 

@@ -37,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from offline import internet_closed
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -206,11 +207,12 @@ def server_in_place_of(app_server: AppServer, *, db_url: str, log_path: Path,
 
     The built frontend carries its server's port (the websocket URL), so the replacement takes the same
     port and both starts reuse the session's build instead of making their own (`AppServer.start`).
+    Its refresh loop may run, with every address off this machine closed (`offline.internet_closed`).
     """
     if app_server.reused:
         pytest.skip("the session reuses a server started by hand; this test must stop and restart it")
     server = AppServer(db_url=db_url, port=app_server.port, log_path=log_path,
-                       env={**app_server.env, "AGENTOIRE_DB_URL": db_url, **(env or {})})
+                       env={**app_server.env, **internet_closed(), "AGENTOIRE_DB_URL": db_url, **(env or {})})
     app_server.stop()
     try:
         server.start(build=False)
