@@ -287,7 +287,7 @@ with Session(get_engine(sys.argv[1])) as session:
     t4 = time.perf_counter()
     index = stored_article_index(session=session)
     t5 = time.perf_counter()
-    _signature, tools = build_index("tools", embedder, session=session)
+    tools = build_index("tools", embedder, session=session)
     t6 = time.perf_counter()
     with_indexes = rss()
     # The server's share of a keystroke, on and off in turn for each query (the switch is read per call).

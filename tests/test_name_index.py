@@ -64,7 +64,7 @@ def expected_best(rows: list[tuple[str, str]], query: str, limit: int, *, fuzzy:
 
 
 def best(rows: list[tuple[str, str]], query: str, limit: int, *, fuzzy: bool, detail: bool) -> list[tuple[int, int]]:
-    index = _Index(("signature",), [(n, d, n.upper(), d, f"/x/{i}", i) for i, (n, d) in enumerate(rows)])
+    index = _Index([(n, d, n.upper(), d, f"/x/{i}", i) for i, (n, d) in enumerate(rows)])
     return [(hit.rank, int(hit.url.rsplit("/", 1)[1]))
             for hit in _best(index, query, "tools", limit, fuzzy=fuzzy, detail=detail)]
 

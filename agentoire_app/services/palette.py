@@ -6,10 +6,12 @@ for stories). When a group finds few, it is widened by meaning (`services.relate
 and are marked `related`.
 
 Each table's display fields live in an in-process index, whose `services.name_index` answers the name
-tiers from structures built once (a keystroke costs what matches, not a Python pass over every row),
-rebuilt when the table's signature (row count, highest id) or its age changes: one aggregate query at
-most once a second per table instead of several LIKE scans per keystroke, and the same ranking on SQLite
-and PostgreSQL. Stories' summaries are searched through the full-text index
+tiers from structures built once (a keystroke costs what matches, not a Python pass over every row): the
+same ranking on SQLite and PostgreSQL, instead of several LIKE scans per keystroke. A keystroke never
+waits for a rebuild (`concurrency.rebuilt`): at most once a second per table it looks up the highest id
+(an index lookup), and a change, or an index `INDEX_MAX_AGE` old, starts a rebuild in a background thread
+while the previous index answers; the row count, for deletions, is read in the background every half
+minute. Only a table's very first build runs in a request, since before it there is nothing to show. Stories' summaries are searched through the full-text index
 (`services.search.article_match`).
 
 `palette_search(..., tool_search=...)` takes another tool search with the same return shape.
@@ -19,22 +21,21 @@ from __future__ import annotations
 
 import heapq
 import sys
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import InitVar, dataclass, field
-from typing import TypeGuard
 
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from ..concurrency.rebuilt import Held, Shelf, Watch
 from ..models import Article, Category, Tool
 from .name_index import NameIndex
 from .name_rank import EXACT, FUZZY, PREFIX, SUBSTRING, WORD_START
 from .related import related_ids, widens
 from .search import article_match
+from .tools import tool_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +58,9 @@ MAX_QUERY_CHARS = 100  # longer than any name; and what a query costs to rank gr
 @dataclass(slots=True)
 class _Index:
     """Every row's display fields, its lower-cased name and detail in `NameIndex`es (which hold them once, as
-    bytes) and its id in an array; rebuilt when the table's signature changes."""
+    bytes) and its id in an array."""
 
-    signature: tuple
     loaded: InitVar[list[tuple[str, str, str, str, str, int]]]  # (name_lower, detail_lower, title, detail, url, id)
-    built_at: float = 0.0
-    checked_at: float = 0.0
     rows: list[tuple[str, str, str]] = field(init=False)  # (title, detail, url)
     names: NameIndex = field(init=False)
     details: NameIndex | None = field(init=False)  # None when no row has a detail
@@ -85,37 +83,53 @@ class _Index:
                 if p < len(self.ids) and self.ids[p] == i]
 
 
-# Inserts and deletes change the signature at once; an edited name or title shows within this many seconds.
+def _tools(session: Session) -> _Index:
+    rows = sorted(session.execute(sa.select(col(Tool.slug), col(Tool.name), col(Tool.tagline), col(Tool.id))).all(),
+                  key=lambda r: (len(r[1]), r[1].lower()))
+    return _Index([(n.lower(), (t or "").lower(), n, t or "", f"/tools/{s}", i) for s, n, t, i in rows])
+
+
+def _articles(session: Session) -> _Index:
+    rows = session.execute(sa.select(col(Article.slug), col(Article.title), col(Article.category), col(Article.id))
+                           .order_by(col(Article.published_at).desc(), col(Article.id).desc())).all()
+    # The driver makes a string per row: one copy of each category instead of 500,000.
+    return _Index([(t.lower(), "", t, sys.intern(c), f"/news/{s}", i) for s, t, c, i in rows])
+
+
+def _categories(session: Session) -> _Index:
+    rows = session.execute(sa.select(col(Category.slug), col(Category.name), col(Category.description))
+                           .order_by(col(Category.position), col(Category.name))).all()
+    # Categories are never widened by meaning: their place stands in for an id.
+    return _Index([(n.lower(), (d or "").lower(), n, d or "", f"/tools?category={s}", i)
+                   for i, (s, n, d) in enumerate(rows)])
+
+
+# How each table's change is noticed (`concurrency.rebuilt`): the highest id and the count kept by triggers
+# are index lookups, looked at once a second; counting the articles reads the table, so it is left to the
+# background every half minute (deletions: retention); the categories are a few rows.
+_KINDS: dict[str, tuple[Watch, Callable[[Session], _Index]]] = {
+    "tools": (Watch(often=sa.select(sa.select(sa.func.max(col(Tool.id))).scalar_subquery(), tool_count.c.tools)),
+              _tools),
+    "articles": (Watch(often=sa.select(sa.func.max(col(Article.id))), seldom=sa.select(sa.func.count(col(Article.id)))),
+                 _articles),
+    "categories": (Watch(often=sa.select(sa.func.count(), sa.func.max(col(Category.name)))), _categories),
+}
+# An edited name or title changes no signature: it shows within this many seconds.
 INDEX_MAX_AGE = 120.0
-SIGNATURE_EVERY = 1.0
-_indexes: dict[tuple[str, str], _Index] = {}
-_index_lock = threading.Lock()
+_HELD: Shelf[_Index] = Shelf()
 
 
-def _index(session: Session, kind: str, signature_stmt: sa.Select, load: Callable[[], list]) -> _Index:
+def _held(session: Session, kind: str) -> Held[_Index]:
+    watch, build = _KINDS[kind]
+    return _HELD.held(f"palette-{kind}", session.get_bind().engine, watch, build, max_age=INDEX_MAX_AGE)
+
+
+def _index(session: Session, kind: str) -> _Index:
     """The in-process index of one table: rows are few and short (names, titles), so ranking them in
-    Python is faster and more predictable than six LIKE scans, and behaves the same on both databases."""
-    key = (str(session.get_bind().engine.url), kind)
-    now = time.monotonic()
-    cached = _indexes.get(key)
-    if cached is not None and now - cached.checked_at < SIGNATURE_EVERY:
-        return cached  # someone typing: one look at the table per second is plenty
-    signature = tuple(session.execute(signature_stmt).one())
-    if cached is not None:
-        cached.checked_at = now
-
-    def fresh(index: _Index | None) -> TypeGuard[_Index]:
-        return index is not None and index.signature == signature and now - index.built_at < INDEX_MAX_AGE
-
-    cached = _indexes.get(key)
-    if fresh(cached):
-        return cached
-    with _index_lock:
-        cached = _indexes.get(key)
-        if not fresh(cached):
-            cached = _Index(signature, load(), now, now)
-            _indexes[key] = cached
-    return cached
+    Python is faster and more predictable than six LIKE scans, and behaves the same on both databases.
+    Only the first build of a table runs in the request (before it there is nothing to show); after that a
+    stale index answers while the next one is built in the background."""
+    return _held(session, kind).ready(session)
 
 
 def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, detail: bool) -> list[PaletteHit]:
@@ -147,13 +161,7 @@ def _best(index: _Index, query: str, group: str, limit: int, *, fuzzy: bool, det
 
 def search_tools(query: str, *, session: Session, limit: int = 8) -> list[PaletteHit]:
     """Tools by name (all five tiers) and tagline; ties: shorter, then alphabetical names first."""
-    def load() -> list:
-        rows = sorted(session.execute(sa.select(col(Tool.slug), col(Tool.name), col(Tool.tagline), col(Tool.id))).all(),
-                      key=lambda r: (len(r[1]), r[1].lower()))
-        return [(n.lower(), (t or "").lower(), n, t or "", f"/tools/{s}", i) for s, n, t, i in rows]
-
-    signature = sa.select(sa.func.count(), sa.func.max(col(Tool.id)))
-    index = _index(session, "tools", signature, load)
+    index = _index(session, "tools")
     hits = _best(index, query.lower(), "tools", limit, fuzzy=True, detail=True)
     if widens(query, len(hits)):
         hits = _with_related(hits, "tools", limit, index.shown(related_ids("tools", query, session=session,
@@ -165,14 +173,7 @@ def search_articles(query: str, *, session: Session, limit: int = 6) -> list[Pal
     """Stories by title (exact, prefix, word start, substring; newest first within a tier), then by
     summary through the full-text index. Fuzzy matching is left out: long titles contain almost any
     letters in order, so it would only add noise."""
-    def load() -> list:
-        rows = session.execute(sa.select(col(Article.slug), col(Article.title), col(Article.category), col(Article.id))
-                               .order_by(col(Article.published_at).desc(), col(Article.id).desc())).all()
-        # The driver makes a string per row: one copy of each category instead of 500,000.
-        return [(t.lower(), "", t, sys.intern(c), f"/news/{s}", i) for s, t, c, i in rows]
-
-    signature = sa.select(sa.func.count(), sa.func.max(col(Article.id)))
-    index = _index(session, "articles", signature, load)
+    index = _index(session, "articles")
     hits = _best(index, query.lower(), "news", limit, fuzzy=False, detail=False)
     if len(hits) < limit and len(query) >= 3:
         hits += _articles_by_summary(query, session=session, limit=limit - len(hits),
@@ -206,16 +207,7 @@ def _articles_by_summary(query: str, *, session: Session, limit: int, exclude: s
 
 
 def search_categories(query: str, *, session: Session, limit: int = 4) -> list[PaletteHit]:
-    def load() -> list:
-        rows = session.execute(sa.select(col(Category.slug), col(Category.name), col(Category.description))
-                               .order_by(col(Category.position), col(Category.name))).all()
-        # Categories are never widened by meaning: their place stands in for an id.
-        return [(n.lower(), (d or "").lower(), n, d or "", f"/tools?category={s}", i)
-                for i, (s, n, d) in enumerate(rows)]
-
-    signature = sa.select(sa.func.count(), sa.func.max(col(Category.name)))
-    return _best(_index(session, "categories", signature, load), query.lower(), "categories", limit,
-                 fuzzy=True, detail=True)
+    return _best(_index(session, "categories"), query.lower(), "categories", limit, fuzzy=True, detail=True)
 
 
 ToolSearch = Callable[..., list[PaletteHit]]

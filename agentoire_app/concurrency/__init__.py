@@ -18,7 +18,7 @@ from typing import ParamSpec, TypeVar
 import anyio.to_thread
 from sqlmodel import Session
 
-from .db import session_scope
+from ..db import session_scope
 
 P = ParamSpec("P")
 T = TypeVar("T")
