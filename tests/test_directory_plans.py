@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from agentoire_app.models import Tool
 from agentoire_app.services.directory import ToolQuery, query_tools
-from agentoire_app.services.tools import count_tools
+from agentoire_app.services.tools import count_tools, popular_tags
 
 NOW = seed.BASE + timedelta(days=400)
 
@@ -125,6 +125,14 @@ def test_a_deep_page_by_name_stays_in_the_index_and_the_total_is_the_kept_count(
         assert "Index Only Scan" in page, page
     assert not any("count(*)" in statement for statement, _ in plans), plans
     _plan_of(plans, "SELECT tool_count.tools FROM tool_count")
+
+
+@pytest.mark.parametrize("category", [None, "coding"])
+def test_the_tag_filter_walks_its_kept_counts_and_never_groups_the_tags(catalog: Session, category: str | None) -> None:
+    plans = _plans(catalog, lambda: popular_tags(session=catalog, category=category))
+    plan = _plan_of(plans, "SELECT tag_count.tag, tag_count.n FROM tag_count")
+    assert "ix_tag_count_category_n" in plan and _walks_in_order(plan, catalog), plan
+    assert "tool_tag" not in plan, plan
 
 
 def test_the_kept_count_follows_every_insert_and_delete(session: Session) -> None:
