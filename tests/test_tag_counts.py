@@ -4,6 +4,7 @@ import`, and the migration that fills them from the tools already there."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -155,3 +156,28 @@ def test_the_migration_counts_the_tags_already_there(db_url: str, session: Sessi
         command.upgrade(cfg, "0014")
     assert_counts_are_grouped(session)
     assert popular_tags(session=session, category="coding") == [("llm", 2), ("python", 1)]
+
+
+def test_keeping_the_counts_never_scans_the_tables_a_load_is_filling(postgres_url: str) -> None:
+    """PostgreSQL plans the triggers' statements while a load fills `tool`, on statistics that still call it
+    nearly empty, and keeps those plans: each statement keeping the counts must reach a tool and its tags
+    through an index, or every tool added reads every tool added before it (a load grows quadratically)."""
+    plans: list[str] = []
+    with get_engine(postgres_url).begin() as conn:
+        conn.execute(sa.insert(Category), [{"slug": slug, "name": slug, "description": "", "position": 0}
+                                           for slug in ("agents", "coding")])
+        for i in range(400):  # one statement per tool, as a load or an import writes them
+            conn.execute(sa.insert(Tool), _bulk([f"Load{i}"], category=("agents", "coding")[i % 2], tags=["a", "b"]))
+        conn.connection.driver_connection.add_notice_handler(  # type: ignore[union-attr]
+            lambda notice: plans.append(notice.message_primary or ""))
+        for setting in ("auto_explain.log_min_duration = 0", "auto_explain.log_nested_statements = on",
+                        "auto_explain.log_level = notice", "client_min_messages = notice"):
+            conn.exec_driver_sql(f"SET {setting}")
+        conn.exec_driver_sql("LOAD 'auto_explain'")
+        conn.execute(sa.insert(Tool), _bulk(["Late"], category="agents", tags=["a", "c"]))
+        conn.execute(sa.update(Tool).where(col(Tool.slug) == "load1").values(tags=["b", "d"]))
+        conn.execute(sa.update(Tool).where(col(Tool.slug) == "load2").values(category="coding"))
+        conn.execute(sa.delete(Tool).where(col(Tool.slug) == "load3"))
+    counting = [plan for plan in plans if "tag_count" in plan.split("\n", 2)[1]]
+    assert len(counting) >= 6, plans
+    assert not [plan for plan in counting if re.search(r"Seq Scan on tool(_tag)?\b", plan)], counting
