@@ -64,6 +64,8 @@ def test_counts_follow_every_way_tools_are_written(session: Session) -> None:
     assert_counts_are_grouped(session)
     assert popular_tags(session=session) == [("llm", 3), ("python", 2), ("cli", 1), ("rag", 1)]
     assert popular_tags(session=session, category="agents") == [("llm", 2), ("cli", 1), ("python", 1), ("rag", 1)]
+    tool(session, "Delta", category="models", tags=["vision", 5, "vision"])  # a number: a tag on PostgreSQL only
+    assert_counts_are_grouped(session)
     # Many in one statement (a bulk load): PostgreSQL counts each statement's rows at once.
     session.execute(sa.insert(Tool), _bulk([f"Bulk{i}" for i in range(12)], category="coding", tags=["bulk", "llm"]))
     session.execute(sa.insert(Tool), _bulk(["Mixed1", "Mixed2"], category="models", tags=["bulk", "audio"]))
@@ -181,3 +183,26 @@ def test_keeping_the_counts_never_scans_the_tables_a_load_is_filling(postgres_ur
     counting = [plan for plan in plans if "tag_count" in plan.split("\n", 2)[1]]
     assert len(counting) >= 6, plans
     assert not [plan for plan in counting if re.search(r"Seq Scan on tool(_tag)?\b", plan)], counting
+
+
+def _rows_written(session: Session) -> int:
+    """Rows of `tag_count` this transaction inserted, updated or deleted so far (PostgreSQL's own tally)."""
+    return int(session.execute(sa.text("SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables "
+                                       "WHERE relname = 'tag_count'")).scalar_one())
+
+
+def test_many_tools_added_or_deleted_together_change_each_count_once(postgres_url: str) -> None:
+    """PostgreSQL keeps every version of a row that an open transaction updates, and each update walks the
+    versions before it: a count changed once per tool would make an import of 100,000 tools cost their
+    square. Tools added in one statement (the ORM sends a thousand per statement) or deleted in one change
+    each count once."""
+    with Session(get_engine(postgres_url)) as session:
+        categories(session, "agents", "coding")
+        session.add_all(Tool(slug=f"t{i}", name=f"T{i}", category=("agents", "coding")[i % 2],
+                             tags=[("a", "b", "c")[i % 3], ("d", "e")[i % 2]]) for i in range(300))
+        session.flush()
+        counts = session.execute(sa.select(sa.func.count()).select_from(tag_count)).scalar_one()
+        assert _rows_written(session) == counts == 5 + 8  # 5 tags overall, 8 (tag, category) pairs
+        session.execute(sa.delete(Tool))
+        assert _rows_written(session) == 3 * counts  # each count updated to 0 once, then deleted
+        session.rollback()

@@ -6,22 +6,25 @@ each category, and the filter reads its largest counts from the index `(category
 
 One table for both: the overall counts sit under the category `''`, which no category can be (a tool's
 category is a category's slug, and slugs are never empty). The read, its index and the writes are then
-the same for "all tools" and for one category, and each change writes its two rows in one statement.
+the same for "all tools" and for one category, and each change writes both in one statement.
 
-Kept in the transaction that makes the change, so exact:
-- a `tool_tag` row added or removed (0002's triggers rewrite them from `tool.tags` on insert and on every
-  update of `tags`): +1 / -1 overall and in the category the tool has at that moment;
-- a tool's category changed: its tags move from the old category's counts to the new one's, BEFORE the row
-  changes, so an update of both tags and category counts right whichever trigger runs first: the move
-  sees the old tags in `tool_tag`, and the tags' rewrite after the update counts under the new category;
-- a tool deleted: BEFORE the delete its tags leave their category's counts. The cascade that then deletes
-  its `tool_tag` rows can no longer see the tool (on both databases the parent row is gone when its
-  children go), so those deletes take only the overall counts.
-A count that reaches 0 is deleted: a tag no tool carries leaves the filter. PostgreSQL's `tool_tag` triggers
-run once per statement (transition tables), its `tool` triggers once per changed row (a BEFORE trigger has
-no transition table), as deletes and category changes are rare.
+Kept by triggers on `tool`, in the transaction that makes the change, so exact: a tool added counts its tags
+overall and in its category, a tool removed uncounts them, a tool whose tags or category change does both.
+A count that reaches 0 is deleted: a tag no tool carries leaves the filter. A tool's tags are read from its
+`tags` column by the same rule as 0002's `tool_tag` triggers (each distinct text element, once), which the
+tests check by comparing the counts with grouping `tool_tag` after every kind of write.
 
-Note for later migrations: as with 0002's, an SQLite `batch_alter_table` on `tool` drops the triggers on it.
+Why `tool` and not `tool_tag`: PostgreSQL keeps every version of a row updated in an open transaction, and
+an update walks the versions before it, so a row updated once per tool in an import of 100,000 tools costs
+the square of that. `tool_tag` is written one tool per statement (0002's per-row trigger); `tool` is written
+as the statements write it, and the ORM's inserts go a thousand rows per statement. PostgreSQL's insert and
+delete triggers run once per statement (transition tables) and change each count once; its update trigger
+runs per changed row (an update trigger with a column list has no transition tables), as re-tagging and
+re-categorising many tools at once is rare. Reading `tool_tag` from a trigger would also have been a join
+the planner, on the statistics of a table a load is filling, hashed over a scan of the whole table. SQLite
+updates in place, and its triggers run per row.
+
+Note for later migrations: as with 0002's, an SQLite `batch_alter_table` on `tool` drops these triggers.
 
 Revision ID: 0014
 Revises: 0013
@@ -40,71 +43,73 @@ depends_on = None
 _UPSERT = "ON CONFLICT (tag, category) DO UPDATE SET n = tag_count.n + excluded.n"
 
 
-def _leave(tool: str, category: str) -> str:
-    """The tool's tags stop counting in `category` (a count left at 0 goes)."""
-    tags = f"SELECT tag FROM tool_tag WHERE tool_id = {tool}"
-    return (f"UPDATE tag_count SET n = n - 1 WHERE category = {category} AND tag IN ({tags}); "
-            f"DELETE FROM tag_count WHERE category = {category} AND n <= 0 AND tag IN ({tags}); ")
+def _sqlite_tags(row: str) -> str:
+    """FROM clause: a tool's tags as 0002's SQLite trigger reads them, the text elements of `tags`."""
+    return f"json_each({row}.tags) AS j WHERE j.type = 'text'"
 
 
-def _join(tool: str, category: str) -> str:
-    """The tool's tags start counting in `category`."""
-    return (f"INSERT INTO tag_count (tag, category, n) SELECT tag, {category}, 1 FROM tool_tag "
-            f"WHERE tool_id = {tool} {_UPSERT}; ")
+def _postgres_tags(row: str) -> str:
+    """FROM clause: a tool's tags as 0002's PostgreSQL trigger reads them, when `tags` is an array."""
+    return f"json_array_elements_text(CASE WHEN json_typeof({row}.tags) = 'array' THEN {row}.tags END) AS j (value)"
 
 
-def _sqlite_triggers() -> list[str]:
-    return [
-        "CREATE TRIGGER tag_count_ai AFTER INSERT ON tool_tag BEGIN "
-        "INSERT INTO tag_count (tag, category, n) SELECT new.tag, '', 1 "
-        f"UNION ALL SELECT new.tag, category, 1 FROM tool WHERE id = new.tool_id {_UPSERT}; END",
-        "CREATE TRIGGER tag_count_ad AFTER DELETE ON tool_tag BEGIN "
-        "UPDATE tag_count SET n = n - 1 "
-        "WHERE tag = old.tag AND category IN ('', (SELECT category FROM tool WHERE id = old.tool_id)); "
-        "DELETE FROM tag_count WHERE tag = old.tag AND n <= 0; END",
-        f"CREATE TRIGGER tag_count_tool_bd BEFORE DELETE ON tool BEGIN {_leave('old.id', 'old.category')}END",
-        "CREATE TRIGGER tag_count_tool_bu BEFORE UPDATE OF category ON tool "
-        "WHEN old.category IS NOT new.category BEGIN "
-        f"{_leave('old.id', 'old.category')}{_join('old.id', 'new.category')}END",
-    ]
+def _add(tags: str, row: str) -> str:
+    """One tool's tags counted, overall and in its category (`tags` from one of the above)."""
+    return (f"INSERT INTO tag_count (tag, category, n) SELECT DISTINCT j.value, k.category, 1 "
+            f"FROM (SELECT '' AS category UNION ALL SELECT {row}.category) AS k, {tags} {_UPSERT}; ")
 
 
-def _postgres_delta(rows: str) -> str:
-    """+n / -n per (tag, category) for the transition table `rows`: each row counts overall, and in its
-    tool's category while the tool exists.
+def _remove(tags: str, row: str) -> str:
+    """One tool's tags uncounted; a count left at 0 goes."""
+    where = f"category IN ('', {row}.category) AND tag IN (SELECT j.value FROM {tags})"
+    return (f"UPDATE tag_count SET n = n - 1 WHERE {where}; "
+            f"DELETE FROM tag_count WHERE n <= 0 AND {where}; ")
 
-    The category is a subquery per row, never a join with `tool`: during a bulk load the planner believes
-    `tool` is a few pages (it has not been analysed yet) and hashed a join with a scan of the whole table on
-    every statement, each tool's insert reading every tool before it (8,000 tools took 17 s instead of 5).
-    A subquery on the primary key can only be a lookup."""
-    return (f"SELECT r.tag, k.category, count(*) AS n FROM {rows} r "
-            "CROSS JOIN LATERAL (VALUES (''), ((SELECT category FROM tool WHERE id = r.tool_id))) AS k (category) "
-            "WHERE k.category IS NOT NULL GROUP BY r.tag, k.category")
+
+_SQLITE_CHANGED = "old.category IS NOT new.category OR old.tags IS NOT new.tags"
+
+
+def _sqlite_triggers() -> dict[str, str]:
+    return {
+        "tag_count_ai": f"AFTER INSERT ON tool BEGIN {_add(_sqlite_tags('new'), 'new')}END",
+        "tag_count_ad": f"AFTER DELETE ON tool BEGIN {_remove(_sqlite_tags('old'), 'old')}END",
+        "tag_count_au": f"AFTER UPDATE OF tags, category ON tool WHEN {_SQLITE_CHANGED} BEGIN "
+                        f"{_remove(_sqlite_tags('old'), 'old')}{_add(_sqlite_tags('new'), 'new')}END",
+    }
+
+
+def _postgres_counts(rows: str) -> str:
+    """(tag, category, n) for the tools of the transition table `rows`: each tool's tags once, overall and in
+    its category."""
+    return ("SELECT value AS tag, category, count(*) AS n FROM ("
+            f"SELECT DISTINCT r.id, k.category, j.value FROM {rows} AS r "
+            f"CROSS JOIN LATERAL (VALUES (''), (r.category)) AS k (category), {_postgres_tags('r')}) AS each_tag "
+            "GROUP BY value, category")
+
+
+_POSTGRES_CHANGED = "OLD.category IS DISTINCT FROM NEW.category OR OLD.tags::text IS DISTINCT FROM NEW.tags::text"
 
 
 def _postgres_functions() -> dict[str, str]:
     return {
-        "tag_count_added": f"INSERT INTO tag_count (tag, category, n) {_postgres_delta('added')} {_UPSERT}; "
+        "tag_count_added": f"INSERT INTO tag_count (tag, category, n) {_postgres_counts('added')} {_UPSERT}; "
                            "RETURN NULL;",
-        "tag_count_removed": f"UPDATE tag_count c SET n = c.n - d.n FROM ({_postgres_delta('removed')}) d "
-                             "WHERE c.tag = d.tag AND c.category = d.category; "
-                             "DELETE FROM tag_count WHERE n <= 0 AND tag IN (SELECT tag FROM removed); RETURN NULL;",
-        "tag_count_tool_deleted": f"{_leave('OLD.id', 'OLD.category')}RETURN OLD;",
-        "tag_count_tool_moved": f"{_leave('OLD.id', 'OLD.category')}{_join('OLD.id', 'NEW.category')}RETURN NEW;",
+        "tag_count_removed": f"UPDATE tag_count SET n = tag_count.n - gone.n FROM ({_postgres_counts('removed')}) "
+                             "AS gone WHERE tag_count.tag = gone.tag AND tag_count.category = gone.category; "
+                             "DELETE FROM tag_count WHERE n <= 0; RETURN NULL;",
+        "tag_count_changed": f"{_remove(_postgres_tags('OLD'), 'OLD')}{_add(_postgres_tags('NEW'), 'NEW')}"
+                             "RETURN NULL;",
     }
 
 
 _POSTGRES_TRIGGERS = {
-    "tag_count_ins": "AFTER INSERT ON tool_tag REFERENCING NEW TABLE AS added FOR EACH STATEMENT "
+    "tag_count_ins": "AFTER INSERT ON tool REFERENCING NEW TABLE AS added FOR EACH STATEMENT "
                      "EXECUTE FUNCTION tag_count_added()",
-    "tag_count_del": "AFTER DELETE ON tool_tag REFERENCING OLD TABLE AS removed FOR EACH STATEMENT "
+    "tag_count_del": "AFTER DELETE ON tool REFERENCING OLD TABLE AS removed FOR EACH STATEMENT "
                      "EXECUTE FUNCTION tag_count_removed()",
-    "tag_count_tool_del": "BEFORE DELETE ON tool FOR EACH ROW EXECUTE FUNCTION tag_count_tool_deleted()",
-    "tag_count_tool_cat": "BEFORE UPDATE OF category ON tool FOR EACH ROW "
-                          "WHEN (OLD.category IS DISTINCT FROM NEW.category) EXECUTE FUNCTION tag_count_tool_moved()",
+    "tag_count_upd": f"AFTER UPDATE OF tags, category ON tool FOR EACH ROW WHEN ({_POSTGRES_CHANGED}) "
+                     "EXECUTE FUNCTION tag_count_changed()",
 }
-_TRIGGER_TABLES = {"tag_count_ins": "tool_tag", "tag_count_del": "tool_tag", "tag_count_tool_del": "tool",
-                   "tag_count_tool_cat": "tool"}
 
 
 def upgrade() -> None:
@@ -113,15 +118,15 @@ def upgrade() -> None:
                "PRIMARY KEY (tag, category))")
     op.execute("CREATE INDEX ix_tag_count_category_n ON tag_count (category, n DESC, tag)")
     # Triggers first, then the counts: on PostgreSQL, creating a trigger waits for the writers already in
-    # `tool_tag` and holds back new ones until this commits, so no change falls between the two.
+    # `tool` and holds back new ones until this commits, so no change falls between the two.
     if postgres:
         for name, body in _postgres_functions().items():
             op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} END $$")
         for name, definition in _POSTGRES_TRIGGERS.items():
             op.execute(f"CREATE TRIGGER {name} {definition}")
     else:
-        for statement in _sqlite_triggers():
-            op.execute(statement)
+        for name, definition in _sqlite_triggers().items():
+            op.execute(f"CREATE TRIGGER {name} {definition}")
     op.execute("INSERT INTO tag_count (tag, category, n) SELECT tag, '', count(*) FROM tool_tag GROUP BY tag")
     op.execute("INSERT INTO tag_count (tag, category, n) SELECT tool_tag.tag, tool.category, count(*) "
                "FROM tool_tag JOIN tool ON tool.id = tool_tag.tool_id GROUP BY tool_tag.tag, tool.category")
@@ -129,11 +134,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for name, table in _TRIGGER_TABLES.items():
-            op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        for name in _POSTGRES_TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name} ON tool")
         for name in _postgres_functions():
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     else:
-        for name in ("tag_count_ai", "tag_count_ad", "tag_count_tool_bd", "tag_count_tool_bu"):
+        for name in _sqlite_triggers():
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE IF EXISTS tag_count")
