@@ -11,6 +11,10 @@ for all of those, PyPI for a third, Hugging Face for a tenth), then times p50 / 
 - floor: a bare primary-key lookup of a tool (`session.get`), in the same run;
 - `/tools` filtered and sorted: `query_tools` with a category, a pricing or tag filter and one of the sorts,
   on a random page, with its total count (what the page runs);
+- the tag filter's list: `popular_tags` over all tools or one category (every `/tools` load reads it), and a
+  whole `/tools?category=…&tag=…` load (its page, its count and the category's tags);
+- within a category, a tag filter or a search sorted by stars, release or name, on a random page, with its
+  count;
 - `/tools?sort=stars|release` and `?activity=…`: on the tool row's summary of the newest snapshots (kept
   by the checks), on a random page, with its count;
 - search: `query_tools(q=…)` with a 3–6 letter prefix of a real word (results as you type), with its count;
@@ -52,6 +56,7 @@ from agentoire_app.services.tools import (
     alternatives,
     get_tool,
     mention_count,
+    popular_tags,
     tool_detail_public,
     tool_news,
 )
@@ -126,7 +131,10 @@ def populate(url: str, *, tools: int, articles: int, snapshots: int = 12, seed: 
                 "updated_at": base, "checked_at": None,
             })
         tool_table = sa.Table("tool", sa.MetaData(), autoload_with=conn)
-        conn.execute(tool_table.insert(), rows)
+        # A thousand tools per statement, as the ORM writes an import: PostgreSQL's kept counts (migrations
+        # 0013, 0014) change once per statement, and once per tool in one transaction would cost its square.
+        for start in range(0, len(rows), 1000):
+            conn.execute(tool_table.insert().values(rows[start:start + 1000]))
         conn.execute(sa.text("INSERT INTO source(url, title, site_url, last_status, last_error, error_count, "
                              "next_fetch_at, retired, added_by, added_at) VALUES (:u, :t, '', 'ok', '', 0, :n, "
                              "false, 'operator', :n)"),
@@ -205,6 +213,23 @@ def run(url: str, label: str, *, requests: int) -> list[tuple[str, str, str]]:
             query_tools(q, session=session, limit=50, offset=50 * rng.randint(0, 3))
             session.expunge_all()
 
+        def tag_list() -> None:
+            popular_tags(session=session, limit=40, category=rng.choice([None, *CATEGORIES]))
+
+        def tag_load() -> None:
+            q = ToolQuery(category=rng.choice([None, *CATEGORIES]), tag=rng.choice(WORDS[:20]))
+            query_tools(q, session=session, limit=50)
+            popular_tags(session=session, limit=40, category=q.category)
+            session.expunge_all()
+
+        def in_category() -> None:
+            word = rng.choice(names).split()[0].lower()[: rng.randint(3, 6)]
+            q = ToolQuery(category=rng.choice(CATEGORIES), sort=rng.choice(["stars", "release", "name"]),
+                          now=datetime(2026, 11, 29, tzinfo=UTC),
+                          **rng.choice([{"tag": rng.choice(WORDS[:20])}, {"q": word}]))
+            query_tools(q, session=session, limit=30, offset=30 * rng.randint(0, 3))
+            session.expunge_all()
+
         def unfiltered() -> None:
             q = ToolQuery(sort=rng.choice(["newest", "name", "mentions"]))
             query_tools(q, session=session, limit=50, offset=50 * rng.randint(0, 190))
@@ -247,6 +272,9 @@ def run(url: str, label: str, *, requests: int) -> list[tuple[str, str, str]]:
         floor = timed(pk, requests)
         rows.append((f"{label}: primary-key lookup (floor)", f"{floor[0]:.2f} / {floor[1]:.2f}", "floor"))
         for what, fn in (("/tools filtered + sorted + count", listing),
+                         ("/tools tag list (popular_tags, all or a category)", tag_list),
+                         ("/tools?category&tag load (page + count + tag list)", tag_load),
+                         ("category + tag|q by stars|release|name + count", in_category),
                          ("/tools unfiltered, sorted, deep page", unfiltered),
                          ("/tools?sort=stars|release + count", by_standing),
                          ("/tools?activity=… (+ sort) + count", by_activity),

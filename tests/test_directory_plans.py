@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from agentoire_app.models import Tool
 from agentoire_app.services.directory import ToolQuery, query_tools
-from agentoire_app.services.tools import count_tools
+from agentoire_app.services.tools import count_tools, popular_tags
 
 NOW = seed.BASE + timedelta(days=400)
 
@@ -38,6 +38,34 @@ def catalog(session: Session) -> Session:
     session.connection().exec_driver_sql("ANALYZE")
     session.commit()
     return session
+
+
+# SQLite's statistics (`sqlite_stat1`) of bench/directory.py's 100,000 tools and 300,000 tags: "rows, rows per
+# value of the first column, of the first two, …". SQLite plans by them, and some choices only show at that scale.
+STATS_AT_100K = {
+    "tool_tag": {"ix_tool_tag_tag": "300324 4768 1", "sqlite_autoindex_tool_tag_1": "300324 4 1"},
+    "tool": {"ix_tool_category_release": "100000 5883 7 1", "ix_tool_category_stars": "100000 5883 2 1",
+             "ix_tool_archived": "100000 33334 59", "ix_tool_activity": "100000 111 59",
+             "ix_tool_category_pricing": "100000 5883 1177 1 1", "ix_tool_category_name": "100000 5883 1 1",
+             "ix_tool_last_active_at": "100000 111", "ix_tool_latest_release_at": "100000 104 1",
+             "ix_tool_stars": "100000 3 1", "ix_tool_name_lower": "100000 1 1", "ix_tool_pricing": "100000 20000",
+             "ix_tool_category_added_at": "100000 5883 1", "ix_tool_added_at_id": "100000 1 1",
+             "ix_tool_slug": "100000 1", "ix_tool_open_source": "100000 50000", "ix_tool_domain": "100000 1",
+             "ix_tool_category": "100000 5883", "ix_tool_added_at": "100000 1"},
+}
+
+
+@pytest.fixture
+def at_scale(catalog: Session) -> Session:
+    """The catalog, planned on SQLite as if it held 100,000 tools (PostgreSQL keeps its own statistics)."""
+    if not _is_postgres(catalog):
+        conn = catalog.connection()
+        for table, indexes in STATS_AT_100K.items():
+            conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = ?", (table,))
+            for index, stat in indexes.items():
+                conn.exec_driver_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", (table, index, stat))
+        conn.exec_driver_sql("ANALYZE sqlite_schema")  # read the statistics again
+    return catalog
 
 
 def _plans(session: Session, work: Callable[[], object]) -> list[tuple[str, str]]:
@@ -125,6 +153,40 @@ def test_a_deep_page_by_name_stays_in_the_index_and_the_total_is_the_kept_count(
         assert "Index Only Scan" in page, page
     assert not any("count(*)" in statement for statement, _ in plans), plans
     _plan_of(plans, "SELECT tool_count.tools FROM tool_count")
+
+
+@pytest.mark.parametrize(("sort", "index"), [("stars", "ix_tool_category_stars"),
+                                             ("release", "ix_tool_category_release")])
+def test_a_category_by_stars_or_release_walks_its_index(catalog: Session, sort: str, index: str) -> None:
+    page, _count = _page(catalog, ToolQuery(category="coding", sort=sort, now=NOW))
+    assert index in page and _walks_in_order(page, catalog), page
+
+
+@pytest.mark.parametrize(("sort", "index"), [("stars", "ix_tool_category_stars"),
+                                             ("release", "ix_tool_category_release"),
+                                             ("name", "ix_tool_category_name"),
+                                             ("newest", "ix_tool_category_added_at")])
+def test_a_tag_in_a_category_walks_the_categorys_sort_index_and_counts_from_the_kept_counts(
+        at_scale: Session, sort: str, index: str) -> None:
+    """SQLite tests each tool the category's index gives, in order, against the tag's set, where it would fetch
+    every tool of the tag and sort them all (at 100,000 tools, thousands for a common tag); PostgreSQL reads
+    the category's ids from the index alone. The total is the tag's kept count in the category: no count runs."""
+    plans = _plans(at_scale, lambda: query_tools(ToolQuery(category="coding", tag="agent", sort=sort, now=NOW),
+                                                 session=at_scale, limit=5))
+    page = _plan_of(plans, "SELECT tool.id FROM tool")
+    assert index in page and _walks_in_order(page, at_scale), page
+    if not _is_postgres(at_scale):
+        assert "LIST SUBQUERY" in page, page
+    assert not any("count(*)" in statement for statement, _ in plans), plans
+    _plan_of(plans, "SELECT tag_count.n FROM tag_count")
+
+
+@pytest.mark.parametrize("category", [None, "coding"])
+def test_the_tag_filter_walks_its_kept_counts_and_never_groups_the_tags(catalog: Session, category: str | None) -> None:
+    plans = _plans(catalog, lambda: popular_tags(session=catalog, category=category))
+    plan = _plan_of(plans, "SELECT tag_count.tag, tag_count.n FROM tag_count")
+    assert "ix_tag_count_category_n" in plan and _walks_in_order(plan, catalog), plan
+    assert "tool_tag" not in plan, plan
 
 
 def test_the_kept_count_follows_every_insert_and_delete(session: Session) -> None:

@@ -118,3 +118,22 @@ def test_url_params_parse_or_name_the_bad_one() -> None:
     for bad in ({"sort": "hot"}, {"pricing": "$"}, {"new": "year"}, {"open_source": "perhaps"}):
         with pytest.raises(BadQuery, match=next(iter(bad))):
             tool_query_from_params(bad)
+
+
+@pytest.mark.parametrize("sort", ["newest", "name", "stars", "release", "mentions"])
+def test_a_tag_in_a_category_pages_in_the_sorts_order_with_its_total(session: Session, sort: str) -> None:
+    """However the page is read (the category's index walked, the tag tested on each tool) and the total
+    counted (the kept tag counts), they are what filtering and sorting every tool gives."""
+    categories(session)
+    for i in range(24):
+        tool(session, f"Tool {(i * 7) % 24:02d}", category=("agents", "coding")[i % 2], days=i % 5,
+             tags=(["audio"], ["llm", "rag"], ["llm"])[i % 3],
+             stars=None if i % 4 == 0 else (i * 5) % 17, latest_release_at=None if i % 5 == 0 else BASE + timedelta(i % 7))
+    everything = query_tools(ToolQuery(sort=sort), session=session, limit=100).items
+    expected = [t.name for t in everything if t.category == "coding" and "llm" in t.tags]
+    query = ToolQuery(category="coding", tag="llm", sort=sort)
+    pages = [query_tools(query, session=session, limit=3, offset=offset) for offset in range(0, 12, 3)]
+    assert [t.name for page in pages for t in page.items] == expected
+    assert {page.total for page in pages} == {len(expected)} and len(expected) > 3
+    alone = query_tools(ToolQuery(tag="llm", sort=sort), session=session, limit=100)
+    assert alone.total == len(alone.items) == sum("llm" in t.tags for t in everything)

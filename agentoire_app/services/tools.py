@@ -22,6 +22,10 @@ tool_mentions = sa.table("tool_mentions", sa.column("tool_id", sa.Integer), sa.c
 tool_tag = sa.table("tool_tag", sa.column("tool_id", sa.Integer), sa.column("tag", sa.Text))
 # One row holding how many tools there are, kept by triggers on `tool` (migration 0013).
 tool_count = sa.table("tool_count", sa.column("tools", sa.Integer))
+# How many tools carry each tag, overall (category `OVERALL`) and per category, kept by triggers (migration 0014).
+tag_count = sa.table("tag_count", sa.column("tag", sa.Text), sa.column("category", sa.String),
+                     sa.column("n", sa.Integer))
+OVERALL = ""  # tag_count's category for every tool: no category's slug is empty
 
 
 def get_tool(slug: str, *, session: Session) -> Tool | None:
@@ -176,12 +180,20 @@ def get_tools(slugs: Sequence[str], *, session: Session) -> list[Tool]:
 
 
 def popular_tags(*, session: Session, limit: int = 40, category: str | None = None) -> list[tuple[str, int]]:
-    """The most used tags (with counts), for the tag filter."""
-    stmt = sa.select(tool_tag.c.tag, sa.func.count().label("n"))
-    if category:
-        stmt = stmt.join(Tool, col(Tool.id) == tool_tag.c.tool_id).where(col(Tool.category) == category)
-    stmt = stmt.group_by(tool_tag.c.tag).order_by(sa.desc("n"), tool_tag.c.tag).limit(limit)
+    """The most used tags (with counts, ties by tag), for the tag filter, overall or in one category.
+
+    Read from the counts the triggers keep: grouping `tool_tag` read every one of its rows (half a million
+    at 100,000 tools) on every `/tools` load; the kept counts answer from an index walked in this order."""
+    stmt = (sa.select(tag_count.c.tag, tag_count.c.n).where(tag_count.c.category == (category or OVERALL))
+            .order_by(tag_count.c.n.desc(), tag_count.c.tag).limit(limit))
     return [(tag, int(n)) for tag, n in session.execute(stmt).all()]
+
+
+def count_tagged(tag: str, *, session: Session, category: str | None = None) -> int:
+    """How many tools carry `tag`, overall or in one category: one row of the kept counts, where counting the
+    tag's tools (in the category) read each of them (thousands for a common tag at 100,000 tools)."""
+    stmt = sa.select(tag_count.c.n).where(tag_count.c.tag == tag, tag_count.c.category == (category or OVERALL))
+    return int(session.execute(stmt).scalar() or 0)
 
 
 def get_category(slug: str, *, session: Session) -> Category | None:
