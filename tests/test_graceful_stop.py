@@ -207,6 +207,28 @@ def test_the_app_loop_stops_its_tool_checks_between_tools_on_shutdown(
           f"{SLOW_TOOLS - stored} left due")
 
 
+def test_a_round_of_tool_checks_in_the_loop_ends_between_tools_when_its_share_is_spent(
+        server: FeedServer, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks get part of the loop's period, not the lease for as long as a whole catalog takes: the
+    news of the next round are never starved by slow hosts. What is left stays due for the next round."""
+    monkeypatch.setenv("AGENTOIRE_DB_URL", db_url)
+    monkeypatch.setenv("AGENTOIRE_GITHUB_API_URL", server.url("/gh"))
+    monkeypatch.setenv("GITHUB_TOKEN", "loopback")
+    monkeypatch.setattr(tool_checks, "_process_budget", None)
+    seed_slow_tools(server, db_url)
+
+    async def one_round() -> None:
+        await tool_checks.check_tools_in_loop(StopRequest(), within=TOOL_DELAY / 2)
+
+    asyncio.run(one_round())  # a round of every tool takes three delays; this one ends after the first batch
+    stored = tools_whole_or_untouched(server, db_url)
+    assert 1 <= stored < SLOW_TOOLS
+    assert lease_released(db_url)
+    with session_scope(db_url) as session:
+        due = session.exec(select(ToolCheck).where(col(ToolCheck.last_checked_at).is_(None))).all()
+    assert len(due) == SLOW_TOOLS - stored
+
+
 def test_a_loop_waiting_for_its_next_round_ends_on_the_stop_request_without_being_cancelled(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENTOIRE_REFRESH_SECONDS", "3600")

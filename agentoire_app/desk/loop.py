@@ -34,6 +34,7 @@ log = logging.getLogger("agentoire.desk")
 
 FIRST_DELAY_SECONDS = (5.0, 20.0)
 JITTER = 0.1
+CHECKS_SHARE = 0.5  # of the period: what a round of tool checks may take before it stops between tools
 STOP_WAIT_SECONDS = 10.0  # for a round under way to reach a source boundary once the app stops
 
 
@@ -70,8 +71,9 @@ async def refresh_loop(stop: StopRequest) -> None:
                 log.info("refresh loop: stopped between sources, %d stored, %d left", len(report.feeds),
                          report.left)
                 break
-            # The tool checks ride the same rhythm (each tool falls due daily) and stop between tools.
-            await check_tools_in_loop(stop)
+            # The tool checks ride the same rhythm (each tool falls due daily) with half of it at most,
+            # and stop between tools.
+            await check_tools_in_loop(stop, within=period * CHECKS_SHARE)
             if report.skipped:
                 log.debug("refresh loop: %s", report.skipped)
             else:

@@ -49,20 +49,33 @@ async def check_tools_under_lease(*, db_url: str | None = None, apis: CheckApis 
         await asyncio.to_thread(leases.release, leases.REFRESH_LEASE, holder, db_url=db_url)
 
 
-async def check_tools_in_loop(stop: StopRequest) -> None:
+async def check_tools_in_loop(stop: StopRequest, *, within: float) -> None:
     """The refresh loop's one call after each refresh: a round of whatever checks are due, never raising.
 
-    Each tool falls due once a day, so most rounds read little; errors are logged and the loop goes
-    on. The loop's `stop` ends the round between tools, so the app's shutdown never waits on the checks.
+    Each tool falls due once a day, so most rounds read little; but a first round over a large catalog (or
+    hosts that answer slowly) could hold the refresh lease for many periods and starve the news. So a round
+    stops between tools once it has had `within` seconds (the loop gives it half its period), and the rest
+    stay due for the next round. The loop's `stop` ends it at once too, so shutdown never waits on checks.
+    Errors are logged and the loop goes on.
     """
+    this_round = StopRequest()
+
+    async def end_this_round() -> None:
+        await stop.sleep(within)  # the share is spent, or the loop is stopping
+        this_round.request()
+
+    timer = asyncio.create_task(end_this_round())
     try:
-        report = await check_tools_under_lease(stop=stop)
+        report = await check_tools_under_lease(stop=this_round)
     except asyncio.CancelledError:
         raise
     except Exception:
         log.exception("tool checks: this round failed")
         return
+    finally:
+        timer.cancel()
     if report.stopped:
-        log.info("tool checks: stopped between tools, %d left for the next round", report.left)
+        log.info("tool checks: stopped between tools (%s), %d left for the next round",
+                 "the app is stopping" if stop.requested else f"this round's {within:.0f} s are spent", report.left)
     elif report.checked or report.failed:
         log.info("tool checks: %s", report.to_json())
