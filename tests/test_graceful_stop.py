@@ -16,7 +16,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 from apifakes import serve_github
@@ -56,21 +57,36 @@ def slow_sources(server: FeedServer, db_url: str) -> list[str]:
     return urls
 
 
-def test_sigterm_stops_the_cli_refresh_between_sources_and_frees_the_lease(
-        server: FeedServer, slow_sources: list[str], db_url: str) -> None:
-    env = {**os.environ, "AGENTOIRE_DB_URL": db_url}
-    child = subprocess.Popen([*AGENTOIRE_CLI, "refresh", "--once", "--json"], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+@dataclass
+class Signalled:
+    returncode: int
+    out: str
+    err: str
+    seconds: float  # from the SIGTERM to the exit
+
+
+def sigterm_cli(args: list[str], env: dict[str, str], when_ready: Callable[[], object], timeout: float) -> Signalled:
+    """Run `agentoire ARGS`, send it SIGTERM once `when_ready()` returns, and wait for it to exit."""
+    child = subprocess.Popen([*AGENTOIRE_CLI, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
     try:
-        wait_for_requests(server, 1)  # the first sources are under way (two at a time: one host)
+        when_ready()
         child.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
-        out, err = child.communicate(timeout=60)
-        seconds = time.monotonic() - signalled
+        out, err = child.communicate(timeout=timeout)
+        return Signalled(child.returncode, out, err, time.monotonic() - signalled)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def test_sigterm_stops_the_cli_refresh_between_sources_and_frees_the_lease(
+        server: FeedServer, slow_sources: list[str], db_url: str) -> None:
+    env = {**os.environ, "AGENTOIRE_DB_URL": db_url}
+    # The first sources are under way (two at a time: one host) when the signal comes.
+    child = sigterm_cli(["refresh", "--once", "--json"], env, lambda: wait_for_requests(server, 1), timeout=60)
+    out, err, seconds = child.out, child.err, child.seconds
     assert child.returncode == EXIT_STOPPED, (child.returncode, err)
     [line] = [x for x in err.splitlines() if x.startswith("agentoire:")]
     match = STOP_LINE.match(line)
@@ -97,16 +113,9 @@ def test_sigterm_while_waiting_for_the_lease_exits_at_once_without_refreshing(
         slow_sources: list[str], db_url: str) -> None:
     assert lease.try_acquire(lease.REFRESH_LEASE, "elsewhere:1:held", ttl_seconds=600, db_url=db_url)
     env = {**os.environ, "AGENTOIRE_DB_URL": db_url}
-    child = subprocess.Popen([*AGENTOIRE_CLI, "refresh", "--once", "--wait", "600"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        time.sleep(3)  # start-up and the first refusals of the lease
-        child.send_signal(signal.SIGTERM)
-        _out, err = child.communicate(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    # Start-up and the first refusals of the lease, then the signal.
+    child = sigterm_cli(["refresh", "--once", "--wait", "600"], env, lambda: time.sleep(3), timeout=30)
+    err = child.err
     assert child.returncode == EXIT_STOPPED, err
     assert "stopped by a signal before it began" in err
     assert whole_or_untouched(db_url, FEED_FILE) == (0, SOURCES)
@@ -161,16 +170,9 @@ def test_sigterm_stops_the_cli_tool_checks_between_tools(server: FeedServer, db_
     seed_slow_tools(server, db_url)
     env = {**os.environ, "AGENTOIRE_DB_URL": db_url, "AGENTOIRE_GITHUB_API_URL": server.url("/gh"),
            "GITHUB_TOKEN": "loopback"}
-    child = subprocess.Popen([*AGENTOIRE_CLI, "tools", "check", "--once", "--json"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for_requests(server, 1)
-        child.send_signal(signal.SIGTERM)
-        out, err = child.communicate(timeout=60)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    child = sigterm_cli(["tools", "check", "--once", "--json"], env, lambda: wait_for_requests(server, 1),
+                        timeout=60)
+    out, err = child.out, child.err
     assert child.returncode == EXIT_STOPPED, (child.returncode, err)
     report = json.loads(out)
     stored = tools_whole_or_untouched(server, db_url)
