@@ -26,6 +26,9 @@ Rows are UTF-8 bytes rather than one `str`: a single emoji would make a joined `
 character. NUL joins them because a name cannot hold one in practice (PostgreSQL's text refuses it, XML
 feeds cannot carry it); a row that holds one anyway (SQLite stores anything) is kept aside in `odd` and
 asked the plain rule, so every answer stays exact.
+
+One module though it runs past 300 lines: the structures and the questions they answer are one job; each
+question reads several structures' internals, so split in two, each half would reach into the other.
 """
 
 from __future__ import annotations
