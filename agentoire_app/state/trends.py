@@ -9,7 +9,7 @@ from datetime import date
 import reflex as rx
 
 from ..concurrency import in_session
-from ..services.trends import Rising, category_volume, new_tools_per_week, rising_tools
+from ..services.trends import Rising, current_trends
 from ._format import short_date
 
 
@@ -64,9 +64,8 @@ class TrendsState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        rising, volume, joined = await in_session(lambda session: (
-            rising_tools(session=session), category_volume(session=session), new_tools_per_week(session=session)))
-        self.rising = [_rising_row(r) for r in rising]
-        self.weeks = _week_rows(volume)
-        self.new_tools = [NewToolsRow(week=short_date(week), tools=n) for week, n in joined]
+        trends = await in_session(current_trends)
+        self.rising = [_rising_row(r) for r in trends.rising]
+        self.weeks = _week_rows(trends.volume)
+        self.new_tools = [NewToolsRow(week=short_date(week), tools=n) for week, n in trends.new_tools]
         self.loaded = True
