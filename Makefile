@@ -16,6 +16,9 @@ run: $(VENV)/.installed
 # variables are unset; set a variable (even to empty, which skips those tests) to choose otherwise.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist workers: the browser tests keep one to themselves, the rest share the others (the suite
+# mostly waits on servers, browsers and databases, so a third worker pays even on two cores).
+TEST_WORKERS ?= 3
 
 test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
@@ -25,7 +28,7 @@ test: $(VENV)/.installed-test
 	  export AGENTOIRE_TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)'; echo "make test: local PostgreSQL answers, using it"; fi; \
 	if [ -z "$${AGENTOIRE_TEST_REDIS_URL+set}" ] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
 	  export AGENTOIRE_TEST_REDIS_URL='$(TEST_REDIS_URL)'; echo "make test: local Redis answers, using it"; fi; \
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 install: $(VENV)/.installed
 

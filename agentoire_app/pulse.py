@@ -1,7 +1,7 @@
 """Push, not poll: one signal per event that open pages should learn of, and one read per signal per worker.
 
 Publishers (a news round that stored something, a moderator's approval, `agentoire refresh --once`) call
-`announce` after their commit. With `REDIS_URL` set the signal is one message on one Redis pub/sub channel,
+`announce` after their commit. With `REDIS_URL` set the signal is one message on the pub/sub channel of its Redis database,
 so every app worker hears it whichever process published (a cron job included); without Redis it wakes the
 listener of its own process, and a listener also checks a cheap revision itself (`state/push.py`), so a
 refresh run from cron without Redis still reaches the pages, one query per worker per check.
@@ -26,7 +26,7 @@ import redis
 
 log = logging.getLogger("agentoire.pulse")
 
-CHANNEL = "agentoire:pulse"
+CHANNEL_PREFIX = "agentoire:pulse"
 # A shared read is reused for this long at most, even when no signal came: data can change without one
 # (a source removed by hand), and a tab should never see older numbers than the old ten-second poll showed.
 SHARED_TTL_SECONDS = 10.0
@@ -50,6 +50,13 @@ class _Pulse:
 _PULSE = _Pulse()
 
 
+def channel(redis_url: str) -> str:
+    """The pub/sub channel of the site whose state lives in this Redis database. Pub/sub ignores database
+    numbers, so two sites sharing one Redis server on different databases would otherwise wake each other's
+    pages (and count each other's signals)."""
+    return f"{CHANNEL_PREFIX}:{redis.connection.parse_url(redis_url).get('db', 0)}"
+
+
 def announce(kind: str, *, redis_url: str | None) -> bool:
     """Tell every open page that `kind` ("news", "tools") changed; True when Redis carried the signal.
 
@@ -61,7 +68,7 @@ def announce(kind: str, *, redis_url: str | None) -> bool:
             client = redis.Redis.from_url(redis_url, socket_timeout=PUBLISH_TIMEOUT_SECONDS,
                                           socket_connect_timeout=PUBLISH_TIMEOUT_SECONDS)
             with client:
-                client.publish(CHANNEL, kind)
+                client.publish(channel(redis_url), kind)
             return True
         except (redis.RedisError, OSError) as exc:
             log.warning("pulse: could not publish %r to Redis (%s); this process's pages only", kind, exc)

@@ -18,6 +18,9 @@ import sqlalchemy as sa
 from feedserver import FeedServer, running_server
 from offline import check_apis_closed
 from sqlmodel import Session
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling
+from xdist.workermanage import WorkerController
 
 from agentoire_app import db as db_module
 from agentoire_app.db import get_engine, normalize_url, upgrade_schema
@@ -31,7 +34,19 @@ os.environ["AGENTOIRE_SEMANTIC"] = "0"
 # No test reaches the registries the tool checks read (tests of the checks serve their own): see offline.py.
 os.environ.update(check_apis_closed())
 os.environ.pop("GITHUB_TOKEN", None)
-REDIS_URL = os.environ.get("AGENTOIRE_TEST_REDIS_URL", "").strip()
+# Each pytest-xdist worker uses its own Redis database (the given number plus the worker's), so one worker's
+# push signals (whose channel carries the database) and Reflex states never reach another's.
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def _worker_redis(url: str) -> str:
+    if not url:
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{(int(number or 0) + XDIST_WORKER) % 14}"
+
+
+REDIS_URL = _worker_redis(os.environ.get("AGENTOIRE_TEST_REDIS_URL", "").strip())
 
 
 def _postgres_admin() -> sa.Engine:
@@ -170,6 +185,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Browser tests run last: Playwright's sync API keeps an asyncio loop running in the main thread for
     the whole session, and tests that call `asyncio.run` cannot run after it has started."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+BROWSER_TESTS = "tests/browser/"
+BROWSER_GROUP = "browser"
+
+
+class BrowserWorkerApart(LoadScopeScheduling):
+    """How `make test` spreads the suite over pytest-xdist workers: every test is a unit of its own, except
+    the browser tests, which are one unit (they share one app server and one built frontend) on a worker of
+    their own. It is the longest unit, so it starts first, and its worker takes no test after it (see
+    `pytest_collection_modifyitems`); with one worker it is the last unit."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return BROWSER_GROUP if nodeid.startswith(BROWSER_TESTS) else nodeid
+
+    def _assign_work_unit(self, node: WorkerController) -> None:
+        if len(self.nodes) == 1 and BROWSER_GROUP in self.workqueue and len(self.workqueue) > 1:
+            self.workqueue.move_to_end(BROWSER_GROUP)
+        super()._assign_work_unit(node)
+
+    def _reschedule(self, node: WorkerController) -> None:
+        if len(self.nodes) == 1 or BROWSER_GROUP not in self.assigned_work.get(node, {}):
+            super()._reschedule(node)
+        if not self.workqueue:
+            for worker, units in self.assigned_work.items():
+                if BROWSER_GROUP in units and not worker.shutting_down:
+                    worker.shutdown()
+
+
+@pytest.hookimpl(tryfirst=True)  # instead of pytest-xdist's own
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> BrowserWorkerApart:
+    return BrowserWorkerApart(config, log)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

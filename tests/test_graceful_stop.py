@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from apifakes import serve_github
@@ -65,12 +66,26 @@ class Signalled:
     seconds: float  # from the SIGTERM to the exit
 
 
-def sigterm_cli(args: list[str], env: dict[str, str], when_ready: Callable[[], object], timeout: float) -> Signalled:
-    """Run `agentoire ARGS`, send it SIGTERM once `when_ready()` returns, and wait for it to exit."""
+def catches_sigterm(pid: int, within: float = 60.0) -> None:
+    """Wait until process `pid` has its SIGTERM handler in place (`SigCgt` in /proc): start-up is over, however
+    long imports take on a busy machine."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text()
+        caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+        if caught & (1 << (signal.SIGTERM - 1)):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} set no SIGTERM handler within {within:.0f} s")
+
+
+def sigterm_cli(args: list[str], env: dict[str, str], when_ready: Callable[[int], object],
+                timeout: float) -> Signalled:
+    """Run `agentoire ARGS`, send it SIGTERM once `when_ready(its pid)` returns, and wait for it to exit."""
     child = subprocess.Popen([*AGENTOIRE_CLI, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
     try:
-        when_ready()
+        when_ready(child.pid)
         child.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
         out, err = child.communicate(timeout=timeout)
@@ -85,7 +100,7 @@ def test_sigterm_stops_the_cli_refresh_between_sources_and_frees_the_lease(
         server: FeedServer, slow_sources: list[str], db_url: str) -> None:
     env = {**os.environ, "AGENTOIRE_DB_URL": db_url}
     # The first sources are under way (two at a time: one host) when the signal comes.
-    child = sigterm_cli(["refresh", "--once", "--json"], env, lambda: wait_for_requests(server, 1), timeout=60)
+    child = sigterm_cli(["refresh", "--once", "--json"], env, lambda _pid: wait_for_requests(server, 1), timeout=60)
     out, err, seconds = child.out, child.err, child.seconds
     assert child.returncode == EXIT_STOPPED, (child.returncode, err)
     [line] = [x for x in err.splitlines() if x.startswith("agentoire:")]
@@ -113,8 +128,9 @@ def test_sigterm_while_waiting_for_the_lease_exits_at_once_without_refreshing(
         slow_sources: list[str], db_url: str) -> None:
     assert lease.try_acquire(lease.REFRESH_LEASE, "elsewhere:1:held", ttl_seconds=600, db_url=db_url)
     env = {**os.environ, "AGENTOIRE_DB_URL": db_url}
-    # Start-up and the first refusals of the lease, then the signal.
-    child = sigterm_cli(["refresh", "--once", "--wait", "600"], env, lambda: time.sleep(3), timeout=30)
+    # Start-up, the handler in place, a first refusal of the lease or two, then the signal.
+    child = sigterm_cli(["refresh", "--once", "--wait", "600"], env, lambda pid: (catches_sigterm(pid), time.sleep(1)),
+                        timeout=30)
     err = child.err
     assert child.returncode == EXIT_STOPPED, err
     assert "stopped by a signal before it began" in err
@@ -170,7 +186,7 @@ def test_sigterm_stops_the_cli_tool_checks_between_tools(server: FeedServer, db_
     seed_slow_tools(server, db_url)
     env = {**os.environ, "AGENTOIRE_DB_URL": db_url, "AGENTOIRE_GITHUB_API_URL": server.url("/gh"),
            "GITHUB_TOKEN": "loopback"}
-    child = sigterm_cli(["tools", "check", "--once", "--json"], env, lambda: wait_for_requests(server, 1),
+    child = sigterm_cli(["tools", "check", "--once", "--json"], env, lambda _pid: wait_for_requests(server, 1),
                         timeout=60)
     out, err = child.out, child.err
     assert child.returncode == EXIT_STOPPED, (child.returncode, err)

@@ -145,7 +145,7 @@ def test_a_cli_refresh_with_redis_publishes_one_signal(redis_url: str, db_url: s
     with session_scope(db_url) as s:
         add_source(feeds.feed("/ai.rss", "rd_full.rss"), session=s, title="Loopback AI", added_by="operator")
     channel = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
-    channel.subscribe(pulse.CHANNEL)
+    channel.subscribe(pulse.channel(redis_url))
     result = subprocess.run([*AGENTOIRE, "refresh", "--once", "--json"], capture_output=True, text=True,
                             timeout=120, env={**os.environ, "AGENTOIRE_DB_URL": db_url, "REDIS_URL": redis_url})
     assert result.returncode == 0, result.stderr
@@ -157,3 +157,21 @@ def test_a_cli_refresh_with_redis_publishes_one_signal(redis_url: str, db_url: s
             messages.append(message["data"])
     channel.close()
     assert messages == [b"news"]
+
+
+def test_two_sites_on_two_databases_of_one_redis_never_hear_each_other(redis_url: str) -> None:
+    """Pub/sub ignores database numbers: the channel carries the number, so a site's signal wakes its own
+    pages only."""
+    base = redis_url.rsplit("/", 1)[0]
+    mine, theirs = f"{base}/14", f"{base}/15"  # no test worker uses these (see conftest.REDIS_URL)
+    listener = redis.Redis.from_url(mine).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(pulse.channel(mine))
+    assert pulse.channel(mine) != pulse.channel(theirs)
+    assert pulse.announce("tools", redis_url=theirs) and pulse.announce("news", redis_url=mine)
+    heard = []
+    deadline = time.monotonic() + WITHIN_SECONDS
+    while time.monotonic() < deadline:
+        if (message := listener.get_message(timeout=0.1)) is not None:
+            heard.append(message["data"])
+    listener.close()
+    assert heard == [b"news"]

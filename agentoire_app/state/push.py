@@ -1,6 +1,6 @@
 """The worker's listener: a lifespan task that turns one signal into one push to every page it holds.
 
-Each app worker runs one. With `REDIS_URL` it subscribes to the pulse channel (`pulse.CHANNEL`), so a news
+Each app worker runs one. With `REDIS_URL` it subscribes to the pulse channel of its Redis database (`pulse.channel`), so a news
 round in any worker, an approval, or `agentoire refresh --once` from cron reaches every worker's pages at
 once; without Redis it checks the news revision itself, one query per worker every `LOCAL_CHECK_SECONDS`
 (and an in-process `announce` wakes it at the next tick). With Redis the same check runs every
@@ -74,7 +74,7 @@ async def _subscribe(url: str) -> aioredis.client.PubSub | None:
     try:
         client = aioredis.Redis.from_url(url)
         channel = client.pubsub(ignore_subscribe_messages=True)
-        await channel.subscribe(pulse.CHANNEL)
+        await channel.subscribe(pulse.channel(url))
         return channel
     except (redis.RedisError, OSError) as exc:
         log.warning("push: cannot subscribe on Redis (%s); checking the revision every %.0f s instead",
