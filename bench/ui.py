@@ -46,6 +46,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(REPO / "tests"))  # the browser harness imports its siblings (offline.py) by name
 
 from _common import free_port, median, percentile, report, wait_for_url  # noqa: E402
 
