@@ -30,12 +30,14 @@ HOSTILE = 'Evil "quote" </title><script>alert(1)</script> & <!-- </script><img s
 
 
 class HeadReader(HTMLParser):
-    """What a crawler reads from a head: the title, the meta and link tags, the JSON-LD blocks, the scripts."""
+    """What a crawler reads from a page: the title, the meta and link tags, the JSON-LD blocks, the scripts, and
+    the served first view's headline and summary (what is painted before any script runs)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.title, self.meta, self.links, self.json_ld, self.scripts = "", {}, {}, [], []
         self.first_view: list[dict[str, str]] = []
+        self.painted = {"h1": "", "summary": ""}
         self._in: str | None = None
         self._script_type = ""
 
@@ -51,9 +53,13 @@ class HeadReader(HTMLParser):
                 self.scripts.append(a.get("src", "inline"))
         elif tag == "img":
             self.scripts.append("img")
+        elif tag == "h1" or (tag == "p" and a.get("class") == "ag-summary"):
+            self._in = "h1" if tag == "h1" else "summary"
 
     def handle_data(self, data: str) -> None:
-        if self._in == "title":
+        if self._in in self.painted:
+            self.painted[self._in] += data
+        elif self._in == "title":
             self.title += data
         elif self._in == "script" and self._script_type == "application/ld+json":
             self.json_ld.append(json.loads(data))
@@ -100,7 +106,9 @@ def test_a_story_page_carries_its_title_description_canonical_and_a_news_article
     [data] = head.json_ld
     assert (data["@type"], data["headline"], data["url"]) == ("NewsArticle", "Agents learn to file taxes", canonical)
     assert data["publisher"]["name"] == "Example News" and data["isBasedOn"] == row.url
-    assert response.text.endswith('<div id="root"></div></body></html>'), "the shell itself is untouched"
+    body = response.text[response.text.index("<body>"):]
+    assert body.startswith('<body><div id="root"></div><div id="ag-first-paint"') and body.endswith(
+        "</script></body></html>"), "the shell's own body is untouched: the first view follows it"
 
 
 def test_a_story_page_carries_the_first_view_the_article_shows_before_its_state(
@@ -112,6 +120,19 @@ def test_a_story_page_carries_the_first_view_the_article_shows_before_its_state(
                     "date": long_date(row.published_at), "source": "Example News",
                     "summary": "A lab shows an agent that fills in forms."}
     assert read_head(client.get("/tools/no-such-tool").text).first_view == []
+
+
+def test_a_story_page_is_painted_with_its_headline_before_any_script_runs(
+        session: Session, client: TestClient) -> None:
+    """The served HTML carries the headline and summary as text (hidden from assistive technology, which
+    reads the page the app renders and which removes this copy)."""
+    row = article(session, source(session), "Agents learn to file taxes", days=3,
+                  summary="A lab shows an agent that fills in forms.")
+    text = client.get(f"/news/{row.slug}").text
+    assert read_head(text).painted == {"h1": "Agents learn to file taxes",
+                                       "summary": "A lab shows an agent that fills in forms."}
+    assert '<div id="ag-first-paint" class="ag-main ag-width-article" aria-hidden="true">' in text
+    assert read_head(client.get("/tools/no-such-tool").text).painted == {"h1": "", "summary": ""}
 
 
 def test_a_tool_page_carries_a_software_application(session: Session, client: TestClient) -> None:
@@ -147,7 +168,8 @@ def test_a_hostile_title_stays_text_in_every_tag(session: Session, client: TestC
     assert head.meta["og:title"] == head.meta["twitter:title"] == HOSTILE
     assert head.json_ld[0]["headline"] == HOSTILE
     assert head.first_view[0]["title"] == head.first_view[0]["summary"] == HOSTILE
-    assert head.scripts == ["/agentoire.js", "inline", "inline"], "no script or element came out of the title"
+    assert head.painted == {"h1": HOSTILE, "summary": HOSTILE}
+    assert head.scripts == ["/agentoire.js", "inline", "inline", "inline"], "no script or element came out of the title"
     assert "</script><img" not in response.text and "<!--" not in response.text
 
 

@@ -14,9 +14,13 @@ per build (its mtime is the key), with the router's manifest, so the page's own 
 titles, submitted taglines), so each is escaped for an attribute or text node, and the JSON-LD is
 serialised with `<`, `>` and `&` as JSON escapes, so no title can close the script element.
 
-A story's page also carries its first view (`window.agFirstView`: title, category, date, source, summary),
-which the article page shows while its state is still on the way over the websocket: the reader sees the
-headline once the page's script has started, not a round trip to the state later.
+A story's page also carries its first view (title, category, date, source, summary) twice. As HTML at the
+end of the body (`first_view_html`), it is painted as soon as the styles are in, before any script: the
+shell Reflex serves has an empty body, and the headline used to wait for the whole app to start. As data
+(`window.agFirstView`), the article page shows it in its own layout while the state is still on the way
+over the websocket (`components/first_view.py`); the HTML copy removes itself once the app shows a headline
+of its own. The copy sits after everything React renders, where React's hydration passes over foreign
+nodes, and is hidden from assistive technology, which reads the page the app renders.
 
 When the compiled shell is missing (the development server, where Vite serves pages), requests pass
 through untouched.
@@ -89,6 +93,28 @@ def first_view_script(view: dict[str, str]) -> str:
     return f"<script>window.agFirstView={_script_json(view)};</script>"
 
 
+FIRST_PAINT_ID = "ag-first-paint"
+# Watches the page until the app shows a headline of its own in its main element (the article's first view,
+# the complete article, or a not-found page), then removes the served copy. A script of the page's own, not
+# the app's: whichever branch the app renders first, the copy never outlives it.
+_FIRST_PAINT_GONE = (
+    "<script>(() => { const copy = document.getElementById('" + FIRST_PAINT_ID + "');"
+    " const watch = new MutationObserver(() => { if (document.querySelector('#main h1')) {"
+    " copy.remove(); watch.disconnect(); } });"
+    " watch.observe(document.body, {childList: true, subtree: true}); })();</script>")
+
+
+def first_view_html(view: dict[str, str]) -> str:
+    """The first view as plain HTML in the article's own classes, every value escaped as text, and the
+    script that removes it once the app has its own headline on the page."""
+    text = {k: html.escape(v, quote=False) for k, v in view.items()}
+    summary = f'<p class="ag-summary">{text["summary"]}</p>' if view.get("summary") else ""
+    return (f'<div id="{FIRST_PAINT_ID}" class="ag-main ag-width-article" aria-hidden="true">'
+            f'<article class="ag-article"><div class="ag-article-meta"><span class="ag-tag">{text["category"]}</span>'
+            f'<span class="ag-meta">{text["date"]} · {text["source"]}</span></div>'
+            f'<h1 class="ag-article-title">{text["title"]}</h1>{summary}</article></div>{_FIRST_PAINT_GONE}')
+
+
 def render_head(head: PageHead, base_url: str) -> str:
     """The tags for `head`, every value escaped; the canonical URL comes from the site's base, never the Host."""
     title = head.title if head.title == SITE_NAME else f"{head.title} · {SITE_NAME}"
@@ -118,10 +144,13 @@ def render_head(head: PageHead, base_url: str) -> str:
     return "".join(tags)
 
 
-def inject_head(shell: str, tags: str) -> str:
-    """The shell with `tags` before its `</head>` (at the top of the body if a shell ever lacks one)."""
+def inject_head(shell: str, tags: str, body_end: str = "") -> str:
+    """The shell with `tags` before its `</head>` (at the top of the body if a shell ever lacks one) and
+    `body_end` before its `</body>` (at the end if it lacks one)."""
     at = shell.find("</head>")
-    return shell[:at] + tags + shell[at:] if at >= 0 else tags + shell
+    shell = shell[:at] + tags + shell[at:] if at >= 0 else tags + shell
+    end = shell.rfind("</body>")
+    return shell[:end] + body_end + shell[end:] if end >= 0 else shell + body_end
 
 
 def _iso(value: Any) -> str:
@@ -280,7 +309,8 @@ class PageHeadMiddleware:
             head = await in_session(lambda session: reader(slug, base_url, session))
             self.cache.put((kind, slug), head)
         tags = self.shell.preloads.get(f"{kind}/:slug", "") + render_head(head, get_settings().base_url)
-        body = inject_head(shell, tags).encode("utf-8")
+        first_paint = first_view_html(head.first_view) if head.first_view is not None else ""
+        body = inject_head(shell, tags, first_paint).encode("utf-8")
         headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                    (b"cache-control", PAGE_CACHE_CONTROL.encode())]
         await send({"type": "http.response.start", "status": head.status, "headers": headers})

@@ -1,5 +1,6 @@
 """An article's first view: what the server put in the page (`window.agFirstView`, api/page_heads.py), shown
-while the article's state is still on its way over the websocket.
+while the article's state is still on its way over the websocket. (The server's plain-HTML copy, painted
+before any script ran, removes itself once the app shows a headline of its own.)
 
 The headline, category, date, source and summary appear once the page's script has started instead of a
 connection and a database read later; the body and the notes follow with the state. It is read after the

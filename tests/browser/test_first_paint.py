@@ -88,8 +88,27 @@ def test_an_article_shows_its_headline_while_the_socket_is_still_connecting(page
     assert page.get_by_test_id("article-title").count() == 0, "the complete article comes with the state"
 
 
+def test_an_article_is_read_without_javascript_from_the_served_headline(browser, app_server: AppServer) -> None:  # type: ignore[no-untyped-def]
+    """Before any script runs (or with none at all), the reader sees the headline, the line above it and the
+    summary, on a phone and on a desktop, in the viewport's first screen."""
+    for width in (375, 1280):
+        context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 700})
+        try:
+            page = context.new_page()
+            page.goto(f"{app_server.base_url}/news/{FIXTURE_ARTICLE['slug']}")
+            headline = page.locator("#ag-first-paint h1")
+            assert headline.text_content() == FIXTURE_ARTICLE["title"] and headline.is_visible()
+            box = headline.bounding_box()
+            assert box is not None and box["y"] > 0 and box["y"] + box["height"] < 700 and box["x"] >= 0
+            assert page.locator("#ag-first-paint .ag-summary").text_content() == FIXTURE_ARTICLE["summary"]
+            assert page.locator("#ag-first-paint .ag-meta").text_content() == "April 21, 2026 · MIT Tech Review"
+        finally:
+            context.close()
+
+
 def test_the_first_view_gives_way_to_the_article_once_the_state_is_in(open_page) -> None:  # type: ignore[no-untyped-def]
     tab = open_page(f"/news/{FIXTURE_ARTICLE['slug']}")
     tab.get_by_test_id("article-body").wait_for()
     assert tab.get_by_test_id("article-title").text_content() == FIXTURE_ARTICLE["title"]
     assert tab.locator("h1").count() == 1 and tab.locator("[aria-busy=true]").count() == 0
+    assert tab.locator("#ag-first-paint").count() == 0, "the served copy gave way to the app's"
