@@ -1,10 +1,11 @@
 """Push, not poll: one signal per event that open pages should learn of, and one read per signal per worker.
 
 Publishers (a news round that stored something, a moderator's approval, `agentoire refresh --once`) call
-`announce` after their commit. With `REDIS_URL` set the signal is one message on the pub/sub channel of its Redis database,
-so every app worker hears it whichever process published (a cron job included); without Redis it wakes the
-listener of its own process, and a listener also checks a cheap revision itself (`state/push.py`), so a
-refresh run from cron without Redis still reaches the pages, one query per worker per check.
+`announce` after their commit. With `REDIS_URL` set the signal is one message on the pub/sub channel of
+its Redis database (`channel`), so every app worker hears it whichever process published (a cron job
+included); without Redis it wakes the listener of its own process, and a listener also checks a cheap
+revision itself (`state/push.py`), so a refresh run from cron without Redis still reaches the pages, one
+query per worker per check.
 
 A worker's listener turns a signal into one broadcast to the websockets it holds; each tab then asks for
 its new numbers and lists. `shared_read` lets every tab of the worker reuse one read per signal (keyed by

@@ -20,7 +20,8 @@ from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from agentoire_app.api.page_heads import PageHeadMiddleware, inject_head, json_ld_script, route_preloads
+from agentoire_app.api.page_heads import PageHeadMiddleware, json_ld_script
+from agentoire_app.api.spa_shell import inject_head, route_preloads
 from agentoire_app.models.text import long_date
 
 SHELL = ('<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><script defer="" src="/agentoire.js">'

@@ -8,11 +8,11 @@ title, description, canonical URL, OpenGraph and Twitter card tags and JSON-LD (
 `SoftwareApplication`) put before `</head>`; an unknown slug gets the same shell (the client renders the
 not-found page from it) with status 404, and a story retention removed gets 410.
 
-Cheap by design: one indexed query per slug, its answer cached for `CACHE_SECONDS`; the shell is read once
-per build (its mtime is the key), with the router's manifest, so the page's own module is hinted in the head
-(`route_preloads`) instead of being asked for only after the root has run. No page is rendered on the server. Every value is outside text (feed
-titles, submitted taglines), so each is escaped for an attribute or text node, and the JSON-LD is
-serialised with `<`, `>` and `&` as JSON escapes, so no title can close the script element.
+Cheap by design: one indexed query per slug, its answer cached for `CACHE_SECONDS`; the shell and its
+routes' module hints are read once per build (`api.spa_shell`). No page is rendered on the server. Every
+value is outside text (feed titles, submitted taglines), so each is escaped for an attribute or text node,
+and the JSON-LD is serialised with `<`, `>` and `&` as JSON escapes, so no title can close the script
+element.
 
 A story's page also carries its first view (title, category, date, source, summary) twice. As HTML at the
 end of the body (`first_view_html`), it is painted as soon as the styles are in, before any script: the
@@ -37,8 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reflex import constants
-from reflex.utils.prerequisites import get_web_dir
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -49,6 +47,7 @@ from ..services.removed import get_removed_article
 from ..services.sources import public_source_name, url_is_publishable
 from ..services.tools import get_tool
 from ..settings import SITE_NAME, get_settings
+from .spa_shell import SpaShell, inject_head
 
 CACHE_SECONDS = 30.0
 CACHE_ENTRIES = 2048
@@ -144,15 +143,6 @@ def render_head(head: PageHead, base_url: str) -> str:
     return "".join(tags)
 
 
-def inject_head(shell: str, tags: str, body_end: str = "") -> str:
-    """The shell with `tags` before its `</head>` (at the top of the body if a shell ever lacks one) and
-    `body_end` before its `</body>` (at the end if it lacks one)."""
-    at = shell.find("</head>")
-    shell = shell[:at] + tags + shell[at:] if at >= 0 else tags + shell
-    end = shell.rfind("</body>")
-    return shell[:end] + body_end + shell[end:] if end >= 0 else shell + body_end
-
-
 def _iso(value: Any) -> str:
     return value.isoformat().replace("+00:00", "Z") if value is not None else ""
 
@@ -227,72 +217,12 @@ class _HeadCache:
             self._items.popitem(last=False)
 
 
-_MANIFEST_LINK = re.compile(r'href="(/assets/manifest-[^"/]+\.js)"')
-_MANIFEST_PREFIX = "window.__reactRouterManifest="
-_PRELOAD_LINK = re.compile(r'rel="modulepreload" href="([^"]+)"')
-
-
-def route_preloads(shell: str, manifest_js: str) -> dict[str, str]:
-    """Per route path (`news/:slug`), `<link rel="modulepreload">` tags for its module and what it imports,
-    leaving out what the shell preloads already.
-
-    The shell is the same for every dynamic page, so it preloads only the root's modules; the router asks
-    for the page's own module after the root has run, a whole fetch later. Told in the head, the browser
-    fetches it beside the root's. A manifest that cannot be read means no hints, never an error.
-    """
-    text = manifest_js.strip().removeprefix(_MANIFEST_PREFIX).rstrip(";")
-    try:
-        routes = json.loads(text)["routes"].values()
-    except (ValueError, KeyError, AttributeError):
-        return {}
-    known = set(_PRELOAD_LINK.findall(shell))
-    hints: dict[str, str] = {}
-    for route in routes:
-        if not isinstance(route, dict) or not isinstance(route.get("path"), str):
-            continue
-        modules = [route.get("module"), *route.get("imports", [])]
-        hints[route["path"]] = "".join(f'<link rel="modulepreload" href="{_attr(m)}"/>' for m in dict.fromkeys(modules)
-                                       if isinstance(m, str) and m.startswith("/assets/") and m not in known)
-    return hints
-
-
-class _Shell:
-    """The compiled SPA shell (and its routes' module hints), re-read when a new build replaces it."""
-
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path
-        self._stamp: float | None = None
-        self._text = ""
-        self.preloads: dict[str, str] = {}
-
-    def text(self) -> str | None:
-        path = self.path or get_web_dir() / constants.Dirs.STATIC / f"{constants.Page404.SLUG}.html"
-        try:
-            stamp = path.stat().st_mtime
-        except OSError:
-            return None
-        if stamp != self._stamp:
-            self._text, self._stamp = path.read_text(encoding="utf-8"), stamp
-            self.preloads = self._read_preloads(path.parent)
-        return self._text
-
-    def _read_preloads(self, static_dir: Path) -> dict[str, str]:
-        link = _MANIFEST_LINK.search(self._text)
-        if link is None:
-            return {}
-        try:
-            manifest = (static_dir / link.group(1).lstrip("/")).read_text(encoding="utf-8")
-        except OSError:
-            return {}
-        return route_preloads(self._text, manifest)
-
-
 class PageHeadMiddleware:
     """ASGI middleware: the page's own head for `/news/{slug}` and `/tools/{slug}`, everything else passed on."""
 
     def __init__(self, app: ASGIApp, shell_path: Path | None = None) -> None:
         self.app = app
-        self.shell = _Shell(shell_path)
+        self.shell = SpaShell(shell_path)
         self.cache = _HeadCache()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,10 +1,11 @@
 """The worker's listener: a lifespan task that turns one signal into one push to every page it holds.
 
-Each app worker runs one. With `REDIS_URL` it subscribes to the pulse channel of its Redis database (`pulse.channel`), so a news
-round in any worker, an approval, or `agentoire refresh --once` from cron reaches every worker's pages at
-once; without Redis it checks the news revision itself, one query per worker every `LOCAL_CHECK_SECONDS`
-(and an in-process `announce` wakes it at the next tick). With Redis the same check runs every
-`REDIS_CHECK_SECONDS` as a safety net for a publisher that was not given `REDIS_URL`.
+Each app worker runs one. With `REDIS_URL` it subscribes to the pulse channel of its Redis database
+(`pulse.channel`), so a news round in any worker, an approval, or `agentoire refresh --once` from cron
+reaches every worker's pages at once; without Redis it checks the news revision itself, one query per
+worker every `LOCAL_CHECK_SECONDS` (and an in-process `announce` wakes it at the next tick). With Redis
+the same check runs every `REDIS_CHECK_SECONDS` as a safety net for a publisher that was not given
+`REDIS_URL`.
 
 A signal becomes one Socket.IO broadcast to this worker's websockets only (Reflex's Socket.IO server keeps
 no cross-worker manager) carrying the status bar's refresh event; each tab runs it and reads through
