@@ -35,7 +35,7 @@ from .name_index import NameIndex
 from .name_rank import EXACT, FUZZY, PREFIX, SUBSTRING, WORD_START
 from .related import related_ids, widens
 from .search import article_match
-from .tools import tool_count
+from .tools import TOOLS_JOINED_OR_LEFT
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +108,7 @@ def _categories(session: Session) -> _Index:
 # are index lookups, looked at once a second; counting the articles reads the table, so it is left to the
 # background every half minute (deletions: retention); the categories are a few rows.
 _KINDS: dict[str, tuple[Watch, Callable[[Session], _Index]]] = {
-    "tools": (Watch(often=sa.select(sa.select(sa.func.max(col(Tool.id))).scalar_subquery(), tool_count.c.tools)),
-              _tools),
+    "tools": (Watch(often=sa.select(*TOOLS_JOINED_OR_LEFT)), _tools),
     "articles": (Watch(often=sa.select(sa.func.max(col(Article.id))), seldom=sa.select(sa.func.count(col(Article.id)))),
                  _articles),
     "categories": (Watch(often=sa.select(sa.func.count(), sa.func.max(col(Category.name)))), _categories),

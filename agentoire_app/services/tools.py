@@ -26,6 +26,9 @@ tool_count = sa.table("tool_count", sa.column("tools", sa.Integer))
 tag_count = sa.table("tag_count", sa.column("tag", sa.Text), sa.column("category", sa.String),
                      sa.column("n", sa.Integer))
 OVERALL = ""  # tag_count's category for every tool: no category's slug is empty
+# What changes when a tool joins or leaves the directory (an edit changes neither): the highest id and the
+# kept count, two index lookups, for the things a worker holds built from the tools (`concurrency.rebuilt`).
+TOOLS_JOINED_OR_LEFT = (sa.select(sa.func.max(col(Tool.id))).scalar_subquery(), tool_count.c.tools)
 
 
 def get_tool(slug: str, *, session: Session) -> Tool | None:

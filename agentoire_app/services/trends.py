@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from ..concurrency.rebuilt import Held, Shelf, Watch
 from ..models import Article, ArticleTool, Tool, to_stored, utcnow
-from .tools import tool_count
+from .tools import TOOLS_JOINED_OR_LEFT
 
 TREND_DAYS = 30
 RISING_MIN_MENTIONS = 3  # a tool needs a few stories this week to be "rising", not one lucky mention
@@ -34,7 +34,8 @@ def _start_of(day: date, now: datetime) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo)
 
 
-def _counts_per_bucket(column: sa.ColumnElement[datetime] | sa.orm.Mapped[datetime], bounds: Sequence[datetime]) -> list[sa.ColumnElement[int]]:
+def _counts_per_bucket(column: sa.ColumnElement[datetime] | sa.orm.Mapped[datetime],
+                       bounds: Sequence[datetime]) -> list[sa.ColumnElement[int]]:
     """One counting column per [bounds[i], bounds[i+1]) (rows outside every bucket count nowhere)."""
     return [sa.func.sum(sa.case((sa.and_(column >= low, column < high), 1), else_=0))
             for low, high in pairwise(bounds)]
@@ -128,8 +129,7 @@ def _trends(session: Session) -> Trends:
 
 # A story landing raises the highest article id (its mentions are stored with it); a tool joining or leaving
 # changes the highest tool id or the kept count. Both are index lookups.
-_WATCH = Watch(often=sa.select(sa.select(sa.func.max(col(Article.id))).scalar_subquery(),
-                               sa.select(sa.func.max(col(Tool.id))).scalar_subquery(), tool_count.c.tools))
+_WATCH = Watch(often=sa.select(sa.select(sa.func.max(col(Article.id))).scalar_subquery(), *TOOLS_JOINED_OR_LEFT))
 _HELD: Shelf[Trends] = Shelf()
 
 
