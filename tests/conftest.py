@@ -34,8 +34,9 @@ os.environ["AGENTOIRE_SEMANTIC"] = "0"
 # No test reaches the registries the tool checks read (tests of the checks serve their own): see offline.py.
 os.environ.update(check_apis_closed())
 os.environ.pop("GITHUB_TOKEN", None)
-# Each pytest-xdist worker uses its own Redis database (the given number plus the worker's), so one worker's
-# push signals (whose channel carries the database) and Reflex states never reach another's.
+# Each pytest-xdist worker uses its own Redis database (the given number plus the worker's, below 14: the
+# push test keeps 14 and 15 for two sites of its own), so one worker's push signals (whose channel carries
+# the database) and Reflex states never reach another's.
 XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 
 
@@ -181,14 +182,16 @@ def session(db_url: str) -> Iterator[Session]:
         yield s
 
 
+# The browser tests (marked `browser` there): one folder, so the scheduler, which sees only test ids, and the
+# ordering below name them by one rule.
+BROWSER_TESTS = "tests/browser/"
+BROWSER_GROUP = "browser"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an asyncio loop running in the main thread for
     the whole session, and tests that call `asyncio.run` cannot run after it has started."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
-
-
-BROWSER_TESTS = "tests/browser/"
-BROWSER_GROUP = "browser"
+    items.sort(key=lambda item: item.nodeid.startswith(BROWSER_TESTS))
 
 
 class BrowserWorkerApart(LoadScopeScheduling):
